@@ -1,0 +1,190 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Run is a heartbeat run as Paperclip returns it (the fields this server uses).
+type Run struct {
+	ID               string          `json:"id"`
+	CompanyID        string          `json:"companyId"`
+	AgentID          string          `json:"agentId"`
+	InvocationSource string          `json:"invocationSource"`
+	TriggerDetail    string          `json:"triggerDetail"`
+	Status           string          `json:"status"`
+	StartedAt        *string         `json:"startedAt"`
+	FinishedAt       *string         `json:"finishedAt"`
+	CreatedAt        string          `json:"createdAt"`
+	Error            *string         `json:"error"`
+	ErrorCode        *string         `json:"errorCode"`
+	ExitCode         *int            `json:"exitCode"`
+	Signal           *string         `json:"signal"`
+	LogBytes         *int64          `json:"logBytes"`
+	StdoutExcerpt    *string         `json:"stdoutExcerpt"`
+	StderrExcerpt    *string         `json:"stderrExcerpt"`
+	ContextSnapshot  json.RawMessage `json:"contextSnapshot"`
+	Execution        *RunExecution   `json:"execution"`
+}
+
+// RunExecution is the server's summary of where a run's execution stands.
+type RunExecution struct {
+	Phase string `json:"phase"`
+	Label string `json:"label"`
+	Cause string `json:"cause"`
+}
+
+// WakeReason reads contextSnapshot.wakeReason, what the waker said.
+func (r *Run) WakeReason() string {
+	var snap struct {
+		WakeReason string `json:"wakeReason"`
+	}
+	if len(r.ContextSnapshot) > 0 && json.Unmarshal(r.ContextSnapshot, &snap) == nil {
+		return snap.WakeReason
+	}
+	return ""
+}
+
+// RunEvent is one event of a run. seq is per run from 1 and is the cursor;
+// id is global.
+type RunEvent struct {
+	ID        int64           `json:"id"`
+	Seq       int64           `json:"seq"`
+	EventType string          `json:"eventType"`
+	Stream    *string         `json:"stream"`
+	Level     *string         `json:"level"`
+	Message   *string         `json:"message"`
+	Payload   json.RawMessage `json:"payload"`
+	CreatedAt string          `json:"createdAt"`
+}
+
+// RunLogSlice is one byte slice of a run's NDJSON log. NextOffset is present
+// only while more bytes exist now.
+type RunLogSlice struct {
+	RunID      string `json:"runId"`
+	Store      string `json:"store"`
+	Content    string `json:"content"`
+	NextOffset *int64 `json:"nextOffset"`
+}
+
+// ListRuns lists a company's runs, newest first. limit is always sent: without
+// it Paperclip returns every run the company ever had.
+func (c *Client) ListRuns(ctx context.Context, companyID, agentID string, limit int) ([]Run, error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}, "summary": {"true"}}
+	if agentID != "" {
+		q.Set("agentId", agentID)
+	}
+	var out []Run
+	err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies", companyID, "heartbeat-runs"}, query: q}, &out)
+	return out, err
+}
+
+// ListLiveRuns lists a company's queued and running runs (Paperclip caps limit at 50).
+func (c *Client) ListLiveRuns(ctx context.Context, companyID string, limit int) ([]Run, error) {
+	var out []Run
+	err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies", companyID, "live-runs"},
+		query: url.Values{"limit": {strconv.Itoa(limit)}}}, &out)
+	return out, err
+}
+
+// GetRun fetches one run.
+func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
+	var out Run
+	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"heartbeat-runs", runID}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ListRunEvents returns events with seq > afterSeq, in seq order.
+func (c *Client) ListRunEvents(ctx context.Context, runID string, afterSeq int64, limit int) ([]RunEvent, error) {
+	var out []RunEvent
+	err := c.do(ctx, request{method: http.MethodGet, path: []string{"heartbeat-runs", runID, "events"},
+		query: url.Values{"afterSeq": {strconv.FormatInt(afterSeq, 10)}, "limit": {strconv.Itoa(limit)}}}, &out)
+	return out, err
+}
+
+// GetRunLog reads limitBytes bytes of the run's log from offset. The server
+// decodes the slice as UTF-8 on its own, so a multi-byte character cut by
+// the slice comes back as U+FFFD: callers must trim (see tools).
+func (c *Client) GetRunLog(ctx context.Context, runID string, offset int64, limitBytes int) (*RunLogSlice, error) {
+	var out RunLogSlice
+	err := c.do(ctx, request{method: http.MethodGet, path: []string{"heartbeat-runs", runID, "log"},
+		query: url.Values{"offset": {strconv.FormatInt(offset, 10)}, "limitBytes": {strconv.Itoa(limitBytes)}}}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CancelRun cancels a run (board only). A finished run comes back unchanged.
+func (c *Client) CancelRun(ctx context.Context, runID string) (*Run, error) {
+	var out Run
+	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"heartbeat-runs", runID, "cancel"}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// WakeupRequest is the body of POST /agents/{id}/wakeup.
+type WakeupRequest struct {
+	Source            string         `json:"source,omitempty"`
+	TriggerDetail     string         `json:"triggerDetail,omitempty"`
+	Reason            string         `json:"reason,omitempty"`
+	Payload           map[string]any `json:"payload,omitempty"`
+	IdempotencyKey    string         `json:"idempotencyKey,omitempty"`
+	ForceFreshSession bool           `json:"forceFreshSession,omitempty"`
+}
+
+// WakeupResult is either a queued run (Run set) or a skip (Status "skipped").
+type WakeupResult struct {
+	Run     *Run
+	Status  string
+	Reason  string
+	Message string
+}
+
+// WakeupAgent asks Paperclip to run an agent now. 202 with the run, or 202
+// with {status:"skipped", reason, message}.
+func (c *Client) WakeupAgent(ctx context.Context, agentID string, body WakeupRequest) (*WakeupResult, error) {
+	var raw []byte
+	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"agents", agentID, "wakeup"}, body: body}, &raw); err != nil {
+		return nil, err
+	}
+	var probe struct {
+		ID      string `json:"id"`
+		Status  string `json:"status"`
+		Reason  string `json:"reason"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return nil, err
+	}
+	if probe.Status == "skipped" || probe.ID == "" {
+		return &WakeupResult{Status: probe.Status, Reason: probe.Reason, Message: probe.Message}, nil
+	}
+	var run Run
+	if err := json.Unmarshal(raw, &run); err != nil {
+		return nil, err
+	}
+	return &WakeupResult{Run: &run, Status: run.Status}, nil
+}
+
+// Health is GET /api/health (public).
+type Health struct {
+	Status         string `json:"status"`
+	Version        string `json:"version"`
+	DeploymentMode string `json:"deploymentMode"`
+}
+
+// Health reads /api/health.
+func (c *Client) Health(ctx context.Context) (*Health, error) {
+	var out Health
+	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"health"}}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -1,0 +1,231 @@
+// Command paperclip-mcp is an MCP server over stdio that gives LLM agents
+// typed tools over a Paperclip API. stdout carries JSON-RPC only; every log
+// line goes to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
+	"github.com/paperclip-mcp/paperclip-mcp/tools"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+const defaultAPIURL = "http://127.0.0.1:3100"
+
+// Config is the server's whole configuration: environment first, flags over it.
+type Config struct {
+	APIURL    string
+	APIKey    string
+	CompanyID string
+	AgentID   string
+	RunID     string
+	Timeout   time.Duration
+	LogLevel  slog.Level
+}
+
+const usage = `paperclip-mcp %s: an MCP server (stdio) for the Paperclip API.
+
+Usage: paperclip-mcp [flags]
+
+Configuration comes from the environment Paperclip gives agent runs; flags override it.
+  PAPERCLIP_API_URL     server origin, with or without /api (default %s)
+  PAPERCLIP_API_KEY     board key, agent key or run JWT (unset: a local_trusted server)
+  PAPERCLIP_COMPANY_ID  default companyId for tools
+  PAPERCLIP_AGENT_ID    default agentId for tools
+  PAPERCLIP_RUN_ID      sent as X-Paperclip-Run-Id on mutations (only when it is a UUID)
+  PAPERCLIP_MCP_TIMEOUT per-request timeout, e.g. 30s
+  PAPERCLIP_MCP_LOG_LEVEL debug, info, warn or error (default info; logs go to stderr)
+
+Flags:
+`
+
+// parseConfig reads env, then flags. It returns a usage error as the one line
+// to print when the configuration is wrong.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, bool, error) {
+	cfg := Config{
+		APIURL:    firstNonEmpty(getenv("PAPERCLIP_API_URL"), defaultAPIURL),
+		APIKey:    strings.TrimSpace(getenv("PAPERCLIP_API_KEY")),
+		CompanyID: strings.TrimSpace(getenv("PAPERCLIP_COMPANY_ID")),
+		AgentID:   strings.TrimSpace(getenv("PAPERCLIP_AGENT_ID")),
+		RunID:     strings.TrimSpace(getenv("PAPERCLIP_RUN_ID")),
+		Timeout:   client.DefaultTimeout,
+		LogLevel:  slog.LevelInfo,
+	}
+	timeout := firstNonEmpty(getenv("PAPERCLIP_MCP_TIMEOUT"), client.DefaultTimeout.String())
+	level := firstNonEmpty(getenv("PAPERCLIP_MCP_LOG_LEVEL"), "info")
+	var keyFile string
+	var showVersion bool
+
+	fs := flag.NewFlagSet("paperclip-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, usage, version, defaultAPIURL)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&cfg.APIURL, "api-url", cfg.APIURL, "Paperclip server origin (PAPERCLIP_API_URL)")
+	fs.StringVar(&keyFile, "api-key-file", "", "read the API key from this file instead of PAPERCLIP_API_KEY (keeps it off the command line)")
+	fs.StringVar(&cfg.CompanyID, "company-id", cfg.CompanyID, "default companyId (PAPERCLIP_COMPANY_ID)")
+	fs.StringVar(&cfg.AgentID, "agent-id", cfg.AgentID, "default agentId (PAPERCLIP_AGENT_ID)")
+	fs.StringVar(&cfg.RunID, "run-id", cfg.RunID, "run id for X-Paperclip-Run-Id (PAPERCLIP_RUN_ID)")
+	fs.StringVar(&timeout, "timeout", timeout, "per-request timeout (PAPERCLIP_MCP_TIMEOUT)")
+	fs.StringVar(&level, "log-level", level, "debug, info, warn or error (PAPERCLIP_MCP_LOG_LEVEL)")
+	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, true, nil
+		}
+		return cfg, false, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, false, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	if showVersion {
+		fmt.Fprintf(stderr, "paperclip-mcp %s\n", version)
+		return cfg, true, nil
+	}
+	if keyFile != "" {
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return cfg, false, fmt.Errorf("cannot read --api-key-file: %v", err)
+		}
+		cfg.APIKey = strings.TrimSpace(string(b))
+	}
+	if strings.ContainsAny(cfg.APIKey, " \t\r\n") {
+		return cfg, false, errors.New("PAPERCLIP_API_KEY contains white space; it must be the bare token")
+	}
+	d, err := time.ParseDuration(timeout)
+	if err != nil || d <= 0 {
+		return cfg, false, fmt.Errorf("timeout %q is not a positive duration such as 30s", timeout)
+	}
+	cfg.Timeout = d
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return cfg, false, fmt.Errorf("log level %q is not one of debug, info, warn, error", level)
+	}
+	if cfg.APIURL, err = client.NormalizeBaseURL(cfg.APIURL); err != nil {
+		return cfg, false, err
+	}
+	if cfg.CompanyID != "" && !client.IsUUID(cfg.CompanyID) {
+		return cfg, false, fmt.Errorf("PAPERCLIP_COMPANY_ID %q is not a UUID", cfg.CompanyID)
+	}
+	if cfg.AgentID != "" && !client.IsUUID(cfg.AgentID) {
+		return cfg, false, fmt.Errorf("PAPERCLIP_AGENT_ID %q is not a UUID", cfg.AgentID)
+	}
+	return cfg, false, nil
+}
+
+func firstNonEmpty(a ...string) string {
+	for _, s := range a {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// newServer builds the MCP server with every tool bound to a client for cfg.
+func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, error) {
+	c, err := client.New(client.Config{
+		BaseURL: cfg.APIURL, APIKey: cfg.APIKey, RunID: cfg.RunID, Timeout: cfg.Timeout,
+		UserAgent: "paperclip-mcp/" + version, Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := server.NewMCPServer("paperclip-mcp", version,
+		server.WithToolCapabilities(false),
+		server.WithInputSchemaValidation(),
+		server.WithOutputSchemaValidation(),
+		server.WithRecovery(),
+		server.WithInstructions(instructions),
+	)
+	tools.Register(s, &tools.Deps{Client: c, CompanyID: cfg.CompanyID, AgentID: cfg.AgentID, APIKey: cfg.APIKey, Logger: logger})
+	return s, nil
+}
+
+const instructions = "Tools over a Paperclip control plane (agents, heartbeat runs). " +
+	"To debug an agent: paperclip_diagnose_run (runId, or agentId for its latest failure); " +
+	"then paperclip_list_run_events and paperclip_get_run_log for details. " +
+	"Read tools take response_format=json for data, markdown (default) for reading."
+
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, done, err := parseConfig(args, getenv, stderr)
+	if done {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "paperclip-mcp: %v\n", err)
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if cfg.RunID != "" && !client.IsUUID(cfg.RunID) {
+		logger.Warn("PAPERCLIP_RUN_ID is not a UUID; X-Paperclip-Run-Id will not be sent")
+	}
+	s, err := newServer(cfg, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "paperclip-mcp: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	stdio := server.NewStdioServer(s)
+	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
+	// Only the initialize-era versions are offered by server/discover, so that
+	// every client negotiates through initialize (answered with the version it
+	// asked for when it is one of them, else 2025-11-25, never 2026-07-28).
+	stdio.SetContextFunc(func(ctx context.Context) context.Context {
+		return server.WithSupportedProtocolVersions(ctx, mcp.LegacyProtocolVersions())
+	})
+	logger.Info("paperclip-mcp serving on stdio", "version", version, "api", cfg.APIURL,
+		"auth", authKind(cfg.APIKey), "company", cfg.CompanyID != "", "agent", cfg.AgentID != "")
+	if err := stdio.Listen(ctx, stdin, stdout); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+		logger.Error("stdio server stopped", "error", err.Error())
+		return 1
+	}
+	return 0
+}
+
+// authKind says what kind of credential is configured, never the credential.
+func authKind(key string) string {
+	switch {
+	case key == "":
+		return "none (local_trusted)"
+	case strings.HasPrefix(key, "pcp_board_"):
+		return "board key"
+	case strings.HasPrefix(key, "pcp_"):
+		return "agent key"
+	case strings.Count(key, ".") == 2:
+		return "run JWT"
+	default:
+		return "bearer token"
+	}
+}
+
+// slogWriter sends mcp-go's log.Logger lines to slog (stderr).
+type slogWriter struct{ l *slog.Logger }
+
+func (w slogWriter) Write(p []byte) (int, error) {
+	w.l.Warn(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}

@@ -1,0 +1,174 @@
+// Package schemas is the one place tool schemas come from: a single invopop
+// Reflector that makes every schema flat (no $ref, no $defs, no bare true),
+// and the checks that prove it.
+package schemas
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+var rawMessageType = reflect.TypeOf(json.RawMessage{})
+
+// reflector is shared by every tool: the schema rules live here only.
+var reflector = &jsonschema.Reflector{
+	ExpandedStruct:            true,
+	DoNotReference:            true,
+	Anonymous:                 true,
+	AllowAdditionalProperties: false,
+	Mapper: func(t reflect.Type) *jsonschema.Schema {
+		// `any` and raw JSON are "any JSON value": {} (never the bare `true`
+		// that strict TS clients reject).
+		if t == rawMessageType || (t.Kind() == reflect.Interface && t.NumMethod() == 0) {
+			return &jsonschema.Schema{}
+		}
+		return nil
+	},
+}
+
+// For reflects the schema of v's type and returns it as flat JSON, checked.
+func For(v any) (json.RawMessage, error) {
+	s := reflector.Reflect(v)
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	delete(m, "$schema")
+	delete(m, "$id")
+	anyToEmpty(m)
+	if err := Check(m); err != nil {
+		return nil, fmt.Errorf("schema of %T: %w", v, err)
+	}
+	return json.Marshal(m)
+}
+
+// anyToEmpty replaces the bare `true` invopop emits for an empty schema
+// (what `any` maps to) with {}: strict TS clients reject boolean schemas.
+func anyToEmpty(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for _, k := range []string{"properties", "patternProperties"} {
+		if props, ok := m[k].(map[string]any); ok {
+			for name, sub := range props {
+				if b, isBool := sub.(bool); isBool && b {
+					props[name] = map[string]any{}
+				} else {
+					anyToEmpty(sub)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"items", "additionalProperties"} {
+		if b, isBool := m[k].(bool); isBool && b {
+			m[k] = map[string]any{}
+		} else {
+			anyToEmpty(m[k])
+		}
+	}
+}
+
+// Check enforces what every MCP client accepts: an object at the top with
+// additionalProperties false, no references, no boolean sub-schemas, no
+// top-level combinators.
+func Check(m map[string]any) error {
+	if m["type"] != "object" {
+		return fmt.Errorf("type is %v, want \"object\"", m["type"])
+	}
+	if m["additionalProperties"] != false {
+		return fmt.Errorf("additionalProperties must be false")
+	}
+	for _, k := range []string{"oneOf", "anyOf", "allOf", "not"} {
+		if _, ok := m[k]; ok {
+			return fmt.Errorf("top-level %s is not allowed", k)
+		}
+	}
+	return walk(m, "")
+}
+
+func walk(v any, at string) error {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range []string{"$ref", "$defs", "definitions", "$schema"} {
+			if _, ok := x[k]; ok {
+				return fmt.Errorf("%s: %s is not allowed", orRoot(at), k)
+			}
+		}
+		for _, k := range []string{"properties", "patternProperties"} {
+			if props, ok := x[k].(map[string]any); ok {
+				for name, sub := range props {
+					if _, isBool := sub.(bool); isBool {
+						return fmt.Errorf("%s.%s: boolean schema is not allowed", orRoot(at), name)
+					}
+					if err := walk(sub, at+"."+name); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if items, ok := x["items"]; ok {
+			if _, isBool := items.(bool); isBool {
+				return fmt.Errorf("%s[]: boolean schema is not allowed", orRoot(at))
+			}
+			if err := walk(items, at+"[]"); err != nil {
+				return err
+			}
+		}
+		if ap, ok := x["additionalProperties"].(map[string]any); ok {
+			if err := walk(ap, at+"{}"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func orRoot(at string) string {
+	if at == "" {
+		return "(root)"
+	}
+	return strings.TrimPrefix(at, ".")
+}
+
+// Defaults returns the top-level properties' declared defaults.
+func Defaults(raw json.RawMessage) (map[string]any, error) {
+	var s struct {
+		Properties map[string]struct {
+			Default any `json:"default"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	for k, p := range s.Properties {
+		if p.Default != nil {
+			out[k] = p.Default
+		}
+	}
+	return out, nil
+}
+
+// PropertyNames lists the top-level property names, sorted.
+func PropertyNames(raw json.RawMessage) []string {
+	var s struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	_ = json.Unmarshal(raw, &s)
+	names := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,277 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
+)
+
+// DiagnoseArgs are the arguments of paperclip_diagnose_run.
+type DiagnoseArgs struct {
+	RunID     string `json:"runId,omitempty" jsonschema:"format=uuid,description=The run to diagnose; when absent\\, the latest failed run of agentId (or of the company)"`
+	AgentID   string `json:"agentId,omitempty" jsonschema:"format=uuid,description=Diagnose this agent's latest failed run; defaults to PAPERCLIP_AGENT_ID"`
+	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company to search when no runId is given; defaults to PAPERCLIP_COMPANY_ID"`
+	Format
+}
+
+// LogLine is one readable line of a run's log.
+type LogLine struct {
+	Time   string `json:"time,omitempty"`
+	Stream string `json:"stream,omitempty"`
+	Text   string `json:"text"`
+}
+
+// Diagnosis is what went wrong in a run, with the evidence.
+type Diagnosis struct {
+	Run         RunDetail  `json:"run"`
+	Selected    string     `json:"selected" jsonschema:"description=How the run was chosen"`
+	Failed      bool       `json:"failed"`
+	Summary     []string   `json:"summary" jsonschema:"description=What went wrong\\, in a few lines"`
+	Events      []RunEvent `json:"events" jsonschema:"description=The run's error and warning events (at most 20)"`
+	EventCount  int        `json:"eventCount" jsonschema:"description=How many events the run has in all (of those read)"`
+	LogTail     []LogLine  `json:"logTail" jsonschema:"description=The last lines of the log"`
+	LogTailFrom int64      `json:"logTailFrom" jsonschema:"description=Byte offset where the tail starts (for paperclip_get_run_log)"`
+	NextSteps   []string   `json:"nextSteps"`
+}
+
+const (
+	diagnoseSearch  = 100  // runs searched for the latest failure
+	diagnoseTail    = 6144 // bytes of log tail read
+	diagnoseEvents  = 20   // error/warn events kept
+	eventPageSize   = 1000 // Paperclip's largest events page
+	eventPagesLimit = 3    // at most 3000 events read
+)
+
+func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
+	out := Diagnosis{Summary: []string{}, Events: []RunEvent{}, LogTail: []LogLine{}, NextSteps: []string{}}
+	run, selected, err := pickRun(ctx, d, a)
+	if err != nil {
+		return out, err
+	}
+	out.Run, out.Selected, out.Failed = detail(run), selected, failedStatus(run.Status)
+
+	var (
+		wg            sync.WaitGroup
+		events        []client.RunEvent
+		evErr, logErr error
+		slice         *client.RunLogSlice
+		tailFrom      int64
+	)
+	if run.LogBytes != nil {
+		tailFrom = max(0, *run.LogBytes-diagnoseTail)
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		var after int64
+		for page := 0; page < eventPagesLimit; page++ {
+			rows, err := d.Client.ListRunEvents(ctx, run.ID, after, eventPageSize)
+			if err != nil {
+				evErr = err
+				return
+			}
+			events = append(events, rows...)
+			if len(rows) < eventPageSize {
+				return
+			}
+			after = rows[len(rows)-1].Seq
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		slice, logErr = d.Client.GetRunLog(ctx, run.ID, tailFrom, diagnoseTail)
+	}()
+	wg.Wait()
+	if evErr != nil {
+		return out, evErr
+	}
+	tail, err := buildSlice(run, tailFrom, diagnoseTail, slice, logErr)
+	if err != nil {
+		return out, err
+	}
+	out.LogTailFrom = tail.Offset
+	lines := parseLog(tail.Content)
+	if tail.Offset > 0 && len(lines) > 0 && lines[0].partial {
+		lines = lines[1:] // the tail starts inside a record
+	}
+	for _, l := range lines {
+		out.LogTail = append(out.LogTail, LogLine{Time: l.ts, Stream: l.stream, Text: l.text})
+	}
+	out.EventCount = len(events)
+	var firstError *client.RunEvent
+	for i, e := range events {
+		lvl := str(e.Level)
+		if lvl == "error" || lvl == "warn" || lvl == "warning" {
+			if lvl == "error" && firstError == nil {
+				firstError = &events[i]
+			}
+			if len(out.Events) < diagnoseEvents {
+				out.Events = append(out.Events, toEvent(e))
+			}
+		}
+	}
+	out.Summary = summaryLines(out.Run, firstError, out.LogTail)
+	out.NextSteps = nextSteps(out.Run, tail)
+	return out, nil
+}
+
+// pickRun finds the run to diagnose: the given one, else the newest failed
+// run of the agent or company among the latest diagnoseSearch runs, else the
+// newest run at all.
+func pickRun(ctx context.Context, d *Deps, a DiagnoseArgs) (*client.Run, string, error) {
+	if a.RunID != "" {
+		if err := requireID("runId", a.RunID, findRun); err != nil {
+			return nil, "", err
+		}
+		r, err := d.Client.GetRun(ctx, a.RunID)
+		return r, "the run asked for", err
+	}
+	agentID, err := d.agent(a.AgentID, false)
+	if err != nil {
+		return nil, "", err
+	}
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return nil, "", inputErrorf("Give runId, or agentId with companyId (or set PAPERCLIP_COMPANY_ID): %v", err)
+	}
+	rows, err := d.Client.ListRuns(ctx, companyID, agentID, diagnoseSearch)
+	if err != nil {
+		return nil, "", err
+	}
+	scope := "the company"
+	if agentID != "" {
+		scope = "agent " + agentID
+	}
+	if len(rows) == 0 {
+		return nil, "", inputErrorf("%s has no heartbeat runs yet: nothing to diagnose. Wake the agent with paperclip_wakeup_agent first.", upperFirst(scope))
+	}
+	for i := range rows {
+		if failedStatus(rows[i].Status) {
+			// The list omits some fields (execution); read the run itself.
+			r, err := d.Client.GetRun(ctx, rows[i].ID)
+			return r, fmt.Sprintf("the latest failed run of %s", scope), err
+		}
+	}
+	r, err := d.Client.GetRun(ctx, rows[0].ID)
+	return r, fmt.Sprintf("the latest run of %s: none of its last %d runs failed", scope, len(rows)), err
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// errorCodeMeaning explains Paperclip's run error codes.
+var errorCodeMeaning = map[string]string{
+	"adapter_failed": "the agent's adapter (its process or service) ended with an error; its stderr and last log lines below usually say why",
+	"timed_out":      "the run hit its adapter's timeoutSec and was stopped",
+	"cancelled":      "someone cancelled the run",
+	"process_lost":   "Paperclip lost track of the agent's process (server restart or crash)",
+}
+
+func summaryLines(r RunDetail, firstError *client.RunEvent, tail []LogLine) []string {
+	lines := []string{}
+	head := fmt.Sprintf("Run %s of agent %s is %s", r.ID, r.AgentID, r.Status)
+	if r.FinishedAt != "" {
+		head += " (finished " + shortTime(r.FinishedAt) + ", took " + humanDuration(r.DurationMs) + ")"
+	}
+	if r.InvocationSource != "" {
+		head += "; woken by " + r.InvocationSource
+		if r.WakeReason != "" {
+			head += " (" + oneLine(r.WakeReason, 80) + ")"
+		}
+	}
+	lines = append(lines, head+".")
+	if r.Error != "" || r.ExitCode != nil {
+		e := "Error: " + orDash(oneLine(r.Error, 300))
+		if r.ErrorCode != "" {
+			e += " [" + r.ErrorCode + "]"
+		}
+		if r.ExitCode != nil {
+			e += fmt.Sprintf("; exit code %d", *r.ExitCode)
+		}
+		if r.Signal != "" {
+			e += "; signal " + r.Signal
+		}
+		lines = append(lines, e+".")
+	}
+	if meaning, ok := errorCodeMeaning[r.ErrorCode]; ok {
+		lines = append(lines, "Meaning: "+meaning+".")
+	}
+	if firstError != nil {
+		lines = append(lines, fmt.Sprintf("First error event: #%d %s: %s.", firstError.Seq, firstError.EventType, oneLine(str(firstError.Message), 200)))
+	}
+	var lastErr string
+	for i := len(tail) - 1; i >= 0; i-- {
+		if tail[i].Stream == "stderr" && strings.TrimSpace(tail[i].Text) != "" {
+			lastErr = tail[i].Text
+			break
+		}
+	}
+	if lastErr == "" && r.StderrExcerpt != "" {
+		ex := strings.Split(strings.TrimSpace(r.StderrExcerpt), "\n")
+		lastErr = ex[len(ex)-1]
+	}
+	if lastErr != "" {
+		lines = append(lines, "Last stderr line: "+oneLine(lastErr, 300))
+	}
+	if !terminal(r.Status) {
+		lines = append(lines, "The run has not finished yet: what is shown may change.")
+	} else if !failedStatus(r.Status) && r.Status != "cancelled" {
+		lines = append(lines, "The run did not fail.")
+	}
+	return lines
+}
+
+func nextSteps(r RunDetail, tail LogSlice) []string {
+	steps := []string{}
+	if tail.Offset > 0 {
+		steps = append(steps, fmt.Sprintf("Read the whole log from the start: paperclip_get_run_log runId=%s offset=0.", r.ID))
+	}
+	steps = append(steps, fmt.Sprintf("All events: paperclip_list_run_events runId=%s afterSeq=0.", r.ID))
+	if terminal(r.Status) {
+		steps = append(steps, fmt.Sprintf("After a fix, run the agent again: paperclip_wakeup_agent agentId=%s.", r.AgentID))
+	} else {
+		steps = append(steps, fmt.Sprintf("Stop it if it is stuck: paperclip_cancel_heartbeat_run runId=%s (board only).", r.ID))
+	}
+	return steps
+}
+
+func diagnoseMarkdown(_ DiagnoseArgs, g Diagnosis) string {
+	var m md
+	m.line("## Diagnosis of run `%s` (%s)", g.Run.ID, g.Selected)
+	for _, l := range g.Summary {
+		m.line("- %s", l)
+	}
+	if len(g.Events) > 0 {
+		m.blank()
+		m.line("### Error and warning events (%d of %d events)", len(g.Events), g.EventCount)
+		for _, e := range g.Events {
+			m.line("%s", eventLine(e))
+		}
+	}
+	if len(g.LogTail) > 0 {
+		m.blank()
+		m.line("### Log tail (from byte %d)", g.LogTailFrom)
+		m.line("```")
+		tail := g.LogTail
+		if len(tail) > 40 {
+			tail = tail[len(tail)-40:]
+		}
+		for _, l := range tail {
+			m.line("%s", logLine{ts: l.Time, stream: l.Stream, text: l.Text})
+		}
+		m.line("```")
+	}
+	m.blank()
+	m.line("Next:")
+	for _, s := range g.NextSteps {
+		m.line("- %s", s)
+	}
+	return m.String()
+}

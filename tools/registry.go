@@ -1,0 +1,223 @@
+// Package tools is the MCP contract: per resource, Args and Result structs, a
+// plain handler, and one declaration each; the registry; the error mapping;
+// the markdown renderers. It calls Paperclip only through package client.
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
+	"github.com/paperclip-mcp/paperclip-mcp/schemas"
+)
+
+// Deps is what handlers share. It is read-only after start: tool calls run
+// concurrently.
+type Deps struct {
+	Client *client.Client
+	// CompanyID and AgentID are the defaults for tool arguments
+	// (PAPERCLIP_COMPANY_ID, PAPERCLIP_AGENT_ID); empty when unset.
+	CompanyID string
+	AgentID   string
+	// APIKey is only used to scrub it from anything a tool returns.
+	APIKey string
+	Logger *slog.Logger
+}
+
+// Spec is the declaration of a tool: its name, words and behaviour hints.
+type Spec struct {
+	Name        string
+	Title       string
+	Description string
+	ReadOnly    bool
+	Destructive bool
+	Idempotent  bool
+	OpenWorld   bool
+	// BoardOnly: Paperclip answers 403 to agent keys and run JWTs.
+	BoardOnly bool
+	// NotFound says how to find a valid id when Paperclip answers 404.
+	NotFound string
+	// Area groups tools in the README table.
+	Area string
+}
+
+// Tool is one registered tool: its MCP definition and a binder that makes its
+// handler for a given Deps.
+type Tool struct {
+	Spec     Spec
+	Def      mcp.Tool
+	defaults map[string]any
+	bind     func(*Deps) server.ToolHandlerFunc
+}
+
+// Handler returns the MCP handler of t bound to d.
+func (t Tool) Handler(d *Deps) server.ToolHandlerFunc { return t.bind(d) }
+
+// formatted is implemented by Args that carry response_format.
+type formatted interface{ format() string }
+
+// Format is embedded in the Args of every read tool.
+type Format struct {
+	ResponseFormat string `json:"response_format,omitempty" jsonschema:"enum=markdown,enum=json,default=markdown,description=markdown (default): compact text for reading; json: the same data as the structured content"`
+}
+
+func (f Format) format() string { return f.ResponseFormat }
+
+// define declares a tool from its Args and Result types. It panics when the
+// schemas are not flat: a wrong tool fails at start, never at call time.
+func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, error), markdown func(A, R) string) Tool {
+	in, err := schemas.For(new(A))
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+	}
+	out, err := schemas.For(new(R))
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: output schema: %v", spec.Name, err))
+	}
+	defaults, err := schemas.Defaults(in)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: defaults: %v", spec.Name, err))
+	}
+	if spec.ReadOnly && spec.Destructive {
+		panic(fmt.Sprintf("tool %s: a read-only tool cannot be destructive", spec.Name))
+	}
+	desc := spec.Description
+	if spec.BoardOnly && !strings.HasPrefix(desc, "Board only") {
+		desc = "Board only. " + desc
+	}
+	def := mcp.Tool{
+		Name:            spec.Name,
+		Title:           spec.Title,
+		Description:     desc,
+		RawInputSchema:  in,
+		RawOutputSchema: out,
+		Annotations: mcp.ToolAnnotation{
+			Title:           spec.Title,
+			ReadOnlyHint:    mcp.ToBoolPtr(spec.ReadOnly),
+			DestructiveHint: mcp.ToBoolPtr(spec.Destructive),
+			IdempotentHint:  mcp.ToBoolPtr(spec.Idempotent),
+			OpenWorldHint:   mcp.ToBoolPtr(spec.OpenWorld),
+		},
+	}
+	t := Tool{Spec: spec, Def: def, defaults: defaults}
+	t.bind = func(d *Deps) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					d.logger().Error("tool panicked", "tool", spec.Name, "panic", fmt.Sprint(p))
+					res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
+				}
+			}()
+			args, perr := decodeArgs[A](req.GetArguments(), defaults)
+			if perr != nil {
+				return mcp.NewToolResultError(d.scrub(perr.Error())), nil
+			}
+			ctx = withProgress(ctx, req)
+			result, herr := handle(ctx, d, args)
+			if herr != nil {
+				msg := d.scrub(explain(herr, spec))
+				d.logger().Info("tool error", "tool", spec.Name, "error", msg)
+				return mcp.NewToolResultError(msg), nil
+			}
+			js, err := json.Marshal(result)
+			if err != nil {
+				return mcp.NewToolResultError("paperclip-mcp could not encode the result: " + err.Error()), nil
+			}
+			text := string(js)
+			if f, ok := any(args).(formatted); !ok || f.format() != "json" {
+				text = markdown(args, result)
+			}
+			return d.respond(js, text), nil
+		}
+	}
+	return t
+}
+
+// decodeArgs fills defaults for missing keys, then decodes strictly.
+func decodeArgs[A any](raw map[string]any, defaults map[string]any) (A, error) {
+	var args A
+	merged := make(map[string]any, len(raw)+len(defaults))
+	for k, v := range defaults {
+		merged[k] = v
+	}
+	for k, v := range raw {
+		if v != nil {
+			merged[k] = v
+		}
+	}
+	b, err := json.Marshal(merged)
+	if err != nil {
+		return args, &InputError{Msg: "the arguments are not JSON: " + err.Error()}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&args); err != nil {
+		return args, &InputError{Msg: "invalid arguments: " + strings.TrimPrefix(err.Error(), "json: ") + ". Check the tool's input schema."}
+	}
+	return args, nil
+}
+
+// respond builds the result: the structured content, and a text block that
+// is markdown or the very same JSON bytes.
+func (d *Deps) respond(js []byte, text string) *mcp.CallToolResult {
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{mcp.NewTextContent(d.scrub(text))},
+		StructuredContent: json.RawMessage(d.scrubBytes(js)),
+	}
+}
+
+func (d *Deps) logger() *slog.Logger {
+	if d == nil || d.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Logger
+}
+
+// scrub removes the API key from any text leaving the server.
+func (d *Deps) scrub(s string) string {
+	if d == nil || len(d.APIKey) < 8 {
+		return s
+	}
+	return strings.ReplaceAll(s, d.APIKey, "[redacted]")
+}
+
+func (d *Deps) scrubBytes(b []byte) []byte {
+	if d == nil || len(d.APIKey) < 8 {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte(d.APIKey), []byte("[redacted]"))
+}
+
+// InputError is a problem with the arguments, found before anything is sent.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputErrorf(format string, a ...any) error { return &InputError{Msg: fmt.Sprintf(format, a...)} }
+
+// Registry is every tool this server offers, in a stable order.
+func Registry() []Tool {
+	all := []Tool{}
+	all = append(all, runTools()...)
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })
+	return all
+}
+
+// Register adds every tool to s, bound to d.
+func Register(s *server.MCPServer, d *Deps) {
+	for _, t := range Registry() {
+		s.AddTool(t.Def, t.Handler(d))
+	}
+}
+
+// ErrNotFound is returned by helpers that looked and found nothing.
+var ErrNotFound = errors.New("not found")

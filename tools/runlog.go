@@ -1,0 +1,193 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
+)
+
+// LogArgs are the arguments of paperclip_get_run_log.
+type LogArgs struct {
+	RunID      string `json:"runId" jsonschema:"format=uuid,description=Heartbeat run id"`
+	Offset     int64  `json:"offset,omitempty" jsonschema:"minimum=0,default=0,description=Byte offset to read from; pass the previous nextOffset"`
+	LimitBytes int    `json:"limitBytes,omitempty" jsonschema:"minimum=4,maximum=1048576,default=16384,description=Most bytes to read (at least 4 so that any UTF-8 character fits)"`
+	Format
+}
+
+// LogSlice is a byte range of a run's NDJSON log.
+type LogSlice struct {
+	RunID      string `json:"runId"`
+	Content    string `json:"content" jsonschema:"description=The bytes [offset\\, nextOffset) of the NDJSON log; whole UTF-8 characters only"`
+	Offset     int64  `json:"offset" jsonschema:"description=Where content starts (the requested offset moved past any partial character)"`
+	NextOffset int64  `json:"nextOffset"`
+	TotalBytes int64  `json:"totalBytes" jsonschema:"description=Size of the log; for a running run\\, the size known now"`
+	EOF        bool   `json:"eof" jsonschema:"description=True when nextOffset == totalBytes"`
+	RunStatus  string `json:"runStatus"`
+	Final      bool   `json:"final" jsonschema:"description=True when the run is finished\\, so the log will not grow"`
+}
+
+func getRunLog(ctx context.Context, d *Deps, a LogArgs) (LogSlice, error) {
+	if err := requireID("runId", a.RunID, findRun); err != nil {
+		return LogSlice{}, err
+	}
+	// The run (for its size) and the slice are independent: ask for both at once.
+	type runRes struct {
+		run *client.Run
+		err error
+	}
+	rc := make(chan runRes, 1)
+	go func() {
+		r, err := d.Client.GetRun(ctx, a.RunID)
+		rc <- runRes{r, err}
+	}()
+	slice, logErr := d.Client.GetRunLog(ctx, a.RunID, a.Offset, a.LimitBytes)
+	rr := <-rc
+	if rr.err != nil {
+		return LogSlice{}, rr.err
+	}
+	return buildSlice(rr.run, a.Offset, a.LimitBytes, slice, logErr)
+}
+
+// buildSlice turns Paperclip's answer for [offset, offset+limit) into a
+// LogSlice of whole characters with exact offsets and the log's size.
+func buildSlice(run *client.Run, offset int64, limit int, slice *client.RunLogSlice, logErr error) (LogSlice, error) {
+	out := LogSlice{RunID: run.ID, Offset: offset, NextOffset: offset, RunStatus: run.Status, Final: terminal(run.Status)}
+	var known int64
+	if run.LogBytes != nil {
+		known = *run.LogBytes
+	}
+	if logErr != nil {
+		if apiErr, ok := client.AsAPIError(logErr); ok && apiErr.Status == 404 && apiErr.Message == "Run log not found" {
+			// No byte written yet: an empty slice, not an error.
+			out.TotalBytes = known
+			out.EOF = out.NextOffset >= out.TotalBytes
+			return out, nil
+		}
+		return out, logErr
+	}
+	more := slice.NextOffset != nil
+	rawLen := int64(-1)
+	switch {
+	case more:
+		rawLen = int64(limit) // Paperclip read exactly limit bytes
+	case out.Final && run.LogBytes != nil:
+		rawLen = max(0, min(int64(limit), known-offset))
+	}
+	content, skipped := wholeChars(slice.Content, rawLen, more)
+	out.Offset = offset + int64(skipped)
+	out.Content = content
+	out.NextOffset = out.Offset + int64(len(content))
+	out.TotalBytes = max(known, out.NextOffset)
+	if more && out.TotalBytes <= out.NextOffset {
+		// A live run's log is longer than its recorded size: at least one more byte.
+		out.TotalBytes = max(*slice.NextOffset, out.NextOffset+1)
+	}
+	out.EOF = out.NextOffset >= out.TotalBytes
+	return out, nil
+}
+
+// wholeChars undoes what cutting a UTF-8 byte slice does to it. Paperclip
+// decodes each slice on its own (Node's Buffer.toString): a character cut at
+// the start becomes one U+FFFD per continuation byte, a character cut at the
+// end (possible only when more bytes follow) one U+FFFD for the 1 to 3 bytes
+// that were there. rawLen is the slice's length in bytes when it is known
+// (-1 otherwise); it tells a cut apart from a real U+FFFD in the log. It
+// returns whole characters only, and how many bytes were skipped at the
+// start, so that offsets stay exact byte positions in the log.
+func wholeChars(s string, rawLen int64, more bool) (string, int) {
+	const rc = "\uFFFD" // 3 bytes once decoded
+	lead := 0
+	for lead < 3 && strings.HasPrefix(s[lead*len(rc):], rc) {
+		lead++
+	}
+	trail := more && strings.HasSuffix(s, rc) && len(s) >= (lead+1)*len(rc)
+	if rawLen < 0 {
+		// Nothing to check against: a leading U+FFFD can only be a cut when
+		// the caller's offset fell inside a character.
+		return s[lead*len(rc):], lead
+	}
+	extra := int64(len(s)) - rawLen // bytes the decoding added
+	for _, lc := range []int{lead, 0} {
+		rest := extra - 2*int64(lc) // each lone continuation byte: 1 byte became 3
+		switch {
+		case rest == 0 && !trail:
+			return s[lc*len(rc):], lc
+		case trail && rest >= 0 && rest <= 2:
+			// A trailing cut of k bytes (1..3) decoded to 3 bytes: rest = 3-k.
+			return s[lc*len(rc) : len(s)-len(rc)], lc
+		}
+	}
+	return s, 0
+}
+
+// logLine is one rendered line of the NDJSON log.
+type logLine struct {
+	ts, stream, text string
+	partial          bool
+}
+
+// parseLog turns NDJSON chunks into readable lines. A slice may start or end
+// inside a record: those fragments are kept as partial lines.
+func parseLog(content string) []logLine {
+	var out []logLine
+	records := strings.Split(content, "\n")
+	for i, rec := range records {
+		if rec == "" {
+			continue
+		}
+		var chunk struct {
+			TS     string `json:"ts"`
+			Stream string `json:"stream"`
+			Chunk  string `json:"chunk"`
+		}
+		if json.Unmarshal([]byte(rec), &chunk) != nil || chunk.Stream == "" && chunk.Chunk == "" {
+			where := "continues"
+			if i == len(records)-1 {
+				where = "cut"
+			}
+			out = append(out, logLine{text: fmt.Sprintf("(%s record: %s)", where, clip(rec, 200)), partial: true})
+			continue
+		}
+		for _, l := range strings.Split(strings.TrimRight(chunk.Chunk, "\n"), "\n") {
+			out = append(out, logLine{ts: chunk.TS, stream: chunk.Stream, text: strings.TrimRight(l, "\r")})
+		}
+	}
+	return out
+}
+
+func (l logLine) String() string {
+	if l.partial {
+		return l.text
+	}
+	return fmt.Sprintf("%s %-6s| %s", clockTime(l.ts), l.stream, l.text)
+}
+
+func runLogMarkdown(_ LogArgs, s LogSlice) string {
+	var m md
+	m.line("## Log of run `%s` (%s): bytes %d–%d of %d", s.RunID, s.RunStatus, s.Offset, s.NextOffset, s.TotalBytes)
+	if s.Content == "" {
+		if s.TotalBytes == 0 {
+			m.line("The run has no log yet.")
+		} else {
+			m.line("Nothing at this offset.")
+		}
+	} else {
+		m.line("```")
+		for _, l := range parseLog(s.Content) {
+			m.line("%s", l)
+		}
+		m.line("```")
+	}
+	switch {
+	case !s.EOF:
+		m.line("More: call paperclip_get_run_log with runId=%s offset=%d.", s.RunID, s.NextOffset)
+	case !s.Final:
+		m.line("End of the log for now; the run is still %s: call again with offset=%d to follow it.", s.RunStatus, s.NextOffset)
+	default:
+		m.line("End of the log.")
+	}
+	return m.String()
+}

@@ -1,0 +1,611 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
+)
+
+// RunStatuses are the statuses Paperclip gives a heartbeat run.
+var RunStatuses = []string{"queued", "scheduled_retry", "running", "succeeded", "interrupted", "failed", "cancelled", "timed_out"}
+
+// terminal reports whether a run status is final.
+func terminal(status string) bool {
+	switch status {
+	case "succeeded", "failed", "cancelled", "timed_out", "interrupted":
+		return true
+	}
+	return false
+}
+
+// failedStatus reports whether a final status is a failure worth diagnosing.
+func failedStatus(status string) bool {
+	switch status {
+	case "failed", "timed_out", "interrupted":
+		return true
+	}
+	return false
+}
+
+// RunSummary is one run in a list.
+type RunSummary struct {
+	ID               string `json:"id"`
+	AgentID          string `json:"agentId"`
+	Status           string `json:"status"`
+	InvocationSource string `json:"invocationSource,omitempty"`
+	TriggerDetail    string `json:"triggerDetail,omitempty"`
+	WakeReason       string `json:"wakeReason,omitempty"`
+	CreatedAt        string `json:"createdAt"`
+	StartedAt        string `json:"startedAt,omitempty"`
+	FinishedAt       string `json:"finishedAt,omitempty"`
+	DurationMs       *int64 `json:"durationMs,omitempty"`
+	ExitCode         *int   `json:"exitCode,omitempty"`
+	Error            string `json:"error,omitempty"`
+	ErrorCode        string `json:"errorCode,omitempty"`
+	LogBytes         *int64 `json:"logBytes,omitempty"`
+}
+
+func summarize(r *client.Run) RunSummary {
+	return RunSummary{
+		ID: r.ID, AgentID: r.AgentID, Status: r.Status,
+		InvocationSource: r.InvocationSource, TriggerDetail: r.TriggerDetail, WakeReason: r.WakeReason(),
+		CreatedAt: r.CreatedAt, StartedAt: str(r.StartedAt), FinishedAt: str(r.FinishedAt),
+		DurationMs: durationMs(r.StartedAt, r.FinishedAt), ExitCode: r.ExitCode,
+		Error: str(r.Error), ErrorCode: str(r.ErrorCode), LogBytes: r.LogBytes,
+	}
+}
+
+// runLine is the one-line markdown form of a run.
+func runLine(r RunSummary) string {
+	parts := []string{fmt.Sprintf("`%s` **%s**", r.ID, r.Status)}
+	parts = append(parts, "agent `"+r.AgentID+"`", "created "+shortTime(r.CreatedAt))
+	if r.DurationMs != nil {
+		parts = append(parts, "took "+humanDuration(r.DurationMs))
+	}
+	if r.ExitCode != nil {
+		parts = append(parts, fmt.Sprintf("exit %d", *r.ExitCode))
+	}
+	if r.Error != "" {
+		e := oneLine(r.Error, 120)
+		if r.ErrorCode != "" {
+			e += " (" + r.ErrorCode + ")"
+		}
+		parts = append(parts, "error: "+e)
+	}
+	if r.InvocationSource != "" {
+		parts = append(parts, "via "+r.InvocationSource)
+	}
+	if r.WakeReason != "" {
+		parts = append(parts, "reason: "+oneLine(r.WakeReason, 60))
+	}
+	return "- " + strings.Join(parts, " · ")
+}
+
+// ---------------------------------------------------------------- list runs
+
+// ListRunsArgs are the arguments of paperclip_list_heartbeat_runs.
+type ListRunsArgs struct {
+	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company id; defaults to PAPERCLIP_COMPANY_ID"`
+	AgentID   string `json:"agentId,omitempty" jsonschema:"format=uuid,description=Only runs of this agent"`
+	Status    string `json:"status,omitempty" jsonschema:"enum=queued,enum=scheduled_retry,enum=running,enum=succeeded,enum=interrupted,enum=failed,enum=cancelled,enum=timed_out,description=Only runs with this status (filtered by this server: Paperclip ignores the parameter)"`
+	Limit     int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=50,description=Page size"`
+	Offset    int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0,description=How many matching runs to skip\\, counted from the newest"`
+	Format
+}
+
+// Page is the list envelope every list tool returns.
+type Page[T any] struct {
+	Items      []T  `json:"items"`
+	Total      *int `json:"total,omitempty" jsonschema:"description=Exact number of matching items; absent when it cannot be known without reading more than the bounded window"`
+	Count      int  `json:"count"`
+	Offset     int  `json:"offset"`
+	Limit      int  `json:"limit"`
+	HasMore    bool `json:"has_more"`
+	NextOffset *int `json:"next_offset,omitempty" jsonschema:"description=Offset of the next page; absent on the last page"`
+	// Note says what the page cannot show, when anything.
+	Note string `json:"note,omitempty"`
+}
+
+// maxRunWindow is the most runs Paperclip returns in one list call; it has
+// no offset, so nothing older than the newest maxRunWindow runs is reachable.
+const maxRunWindow = 1000
+
+func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], error) {
+	page := Page[RunSummary]{Items: []RunSummary{}, Offset: a.Offset, Limit: a.Limit}
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return page, err
+	}
+	if err := optionalID("agentId", a.AgentID, ""); err != nil {
+		return page, err
+	}
+	want := a.Offset + a.Limit + 1 // one more than the page tells whether more exist
+	window := min(want, maxRunWindow)
+	if a.Status != "" {
+		// A filter needs a wider window; grow it at most three times.
+		window = min(max(want*4, 200), maxRunWindow)
+	}
+	var matches []client.Run
+	exhausted := false // the window held every run there is
+	for attempt := 0; attempt < 3; attempt++ {
+		rows, err := d.Client.ListRuns(ctx, companyID, a.AgentID, window)
+		if err != nil {
+			return page, err
+		}
+		exhausted = len(rows) < window
+		matches = matches[:0]
+		for i := range rows {
+			if a.Status == "" || rows[i].Status == a.Status {
+				matches = append(matches, rows[i])
+			}
+		}
+		if len(matches) >= want || exhausted || window == maxRunWindow {
+			break
+		}
+		window = min(window*4, maxRunWindow)
+	}
+	end := min(a.Offset+a.Limit, len(matches))
+	for i := min(a.Offset, len(matches)); i < end; i++ {
+		page.Items = append(page.Items, summarize(&matches[i]))
+	}
+	page.Count = len(page.Items)
+	page.HasMore = len(matches) > a.Offset+a.Limit
+	if exhausted {
+		total := len(matches)
+		page.Total = &total
+	} else if !page.HasMore {
+		page.Note = fmt.Sprintf("Only the newest %d runs can be read (Paperclip's run list has no offset); older matching runs, if any, are out of reach of this tool.", maxRunWindow)
+	}
+	if page.HasMore {
+		next := a.Offset + page.Count
+		page.NextOffset = &next
+	}
+	return page, nil
+}
+
+func listRunsMarkdown(a ListRunsArgs, p Page[RunSummary]) string {
+	var m md
+	filter := ""
+	if a.Status != "" {
+		filter += " with status " + a.Status
+	}
+	if a.AgentID != "" {
+		filter += " of agent `" + a.AgentID + "`"
+	}
+	total := "total unknown beyond the window read"
+	if p.Total != nil {
+		total = fmt.Sprintf("%d in all", *p.Total)
+	}
+	m.line("## Heartbeat runs%s: %d shown from offset %d (%s), newest first", filter, p.Count, p.Offset, total)
+	if p.Count == 0 {
+		m.line("No runs match.")
+	}
+	for _, r := range p.Items {
+		m.line("%s", runLine(r))
+	}
+	if p.NextOffset != nil {
+		m.blank()
+		m.line("More: call paperclip_list_heartbeat_runs with offset=%d.", *p.NextOffset)
+	}
+	if p.Note != "" {
+		m.line("Note: %s", p.Note)
+	}
+	m.line("Next: paperclip_diagnose_run with a runId explains a failure; paperclip_get_run_log reads its output.")
+	return m.String()
+}
+
+// ---------------------------------------------------------------- get run
+
+// RunArgs identify one run.
+type RunArgs struct {
+	RunID string `json:"runId" jsonschema:"format=uuid,description=Heartbeat run id (from paperclip_list_heartbeat_runs)"`
+	Format
+}
+
+// RunDetail is one run with what is needed to understand it.
+type RunDetail struct {
+	RunSummary
+	CompanyID     string `json:"companyId"`
+	Signal        string `json:"signal,omitempty"`
+	Phase         string `json:"phase,omitempty" jsonschema:"description=Paperclip's execution phase (e.g. working\\, completed\\, failed)"`
+	PhaseLabel    string `json:"phaseLabel,omitempty"`
+	StdoutExcerpt string `json:"stdoutExcerpt,omitempty"`
+	StderrExcerpt string `json:"stderrExcerpt,omitempty"`
+	Finished      bool   `json:"finished" jsonschema:"description=True when the status is final"`
+}
+
+func detail(r *client.Run) RunDetail {
+	d := RunDetail{RunSummary: summarize(r), CompanyID: r.CompanyID, Signal: str(r.Signal),
+		StdoutExcerpt: str(r.StdoutExcerpt), StderrExcerpt: str(r.StderrExcerpt), Finished: terminal(r.Status)}
+	if r.Execution != nil {
+		d.Phase, d.PhaseLabel = r.Execution.Phase, r.Execution.Label
+	}
+	return d
+}
+
+func getRun(ctx context.Context, d *Deps, a RunArgs) (RunDetail, error) {
+	if err := requireID("runId", a.RunID, findRun); err != nil {
+		return RunDetail{}, err
+	}
+	r, err := d.Client.GetRun(ctx, a.RunID)
+	if err != nil {
+		return RunDetail{}, err
+	}
+	return detail(r), nil
+}
+
+func runDetailMarkdown(m *md, r RunDetail) {
+	m.line("## Run `%s`: %s", r.ID, r.Status)
+	m.line("- agent `%s` · company `%s`", r.AgentID, r.CompanyID)
+	woke := orDash(r.InvocationSource)
+	if r.TriggerDetail != "" {
+		woke += "/" + r.TriggerDetail
+	}
+	if r.WakeReason != "" {
+		woke += " · reason: " + oneLine(r.WakeReason, 120)
+	}
+	m.line("- woken by %s", woke)
+	m.line("- created %s · started %s · finished %s · took %s", shortTime(r.CreatedAt), shortTime(r.StartedAt), shortTime(r.FinishedAt), humanDuration(r.DurationMs))
+	if r.ExitCode != nil || r.Signal != "" {
+		m.line("- exit code %s%s", intOrDash(r.ExitCode), prefixed(" · signal ", r.Signal))
+	}
+	if r.Error != "" || r.ErrorCode != "" {
+		m.line("- error: %s%s", oneLine(r.Error, 300), prefixed(" · code ", r.ErrorCode))
+	}
+	if r.Phase != "" {
+		m.line("- phase: %s%s", r.Phase, prefixed(" (", r.PhaseLabel)+closeIf(r.PhaseLabel))
+	}
+	if r.LogBytes != nil {
+		m.line("- log: %s (%d bytes)", humanBytes(*r.LogBytes), *r.LogBytes)
+	}
+	if r.StdoutExcerpt != "" {
+		m.line("- stdout excerpt: %s", oneLine(r.StdoutExcerpt, 400))
+	}
+	if r.StderrExcerpt != "" {
+		m.line("- stderr excerpt: %s", oneLine(r.StderrExcerpt, 400))
+	}
+}
+
+func getRunMarkdown(_ RunArgs, r RunDetail) string {
+	var m md
+	runDetailMarkdown(&m, r)
+	m.blank()
+	if r.Finished && failedStatus(r.Status) {
+		m.line("Next: paperclip_diagnose_run runId=%s explains the failure; paperclip_list_run_events and paperclip_get_run_log show the details.", r.ID)
+	} else if !r.Finished {
+		m.line("Next: the run is not finished; paperclip_list_run_events runId=%s follows it, paperclip_cancel_heartbeat_run stops it.", r.ID)
+	} else {
+		m.line("Next: paperclip_get_run_log runId=%s reads its output.", r.ID)
+	}
+	return m.String()
+}
+
+func intOrDash(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprint(*p)
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
+func closeIf(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ")"
+}
+
+// ---------------------------------------------------------------- events
+
+// ListEventsArgs are the arguments of paperclip_list_run_events.
+type ListEventsArgs struct {
+	RunID    string `json:"runId" jsonschema:"format=uuid,description=Heartbeat run id"`
+	AfterSeq int64  `json:"afterSeq,omitempty" jsonschema:"minimum=0,default=0,description=Return events with seq greater than this; pass the previous nextAfterSeq"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=1000,default=100,description=Most events to return"`
+	Format
+}
+
+// RunEvent is one event, under the documented names.
+type RunEvent struct {
+	Seq       int64  `json:"seq"`
+	Type      string `json:"type"`
+	Level     string `json:"level,omitempty"`
+	Stream    string `json:"stream,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Data      any    `json:"data,omitempty"`
+	CreatedAt string `json:"createdAt"`
+}
+
+// EventsPage is a window of a run's events and the cursor for the next one.
+type EventsPage struct {
+	RunID        string     `json:"runId"`
+	Items        []RunEvent `json:"items"`
+	Count        int        `json:"count"`
+	AfterSeq     int64      `json:"afterSeq"`
+	NextAfterSeq int64      `json:"nextAfterSeq" jsonschema:"description=Pass as afterSeq to continue (the highest seq returned)"`
+	HasMore      bool       `json:"has_more" jsonschema:"description=More events exist now after nextAfterSeq"`
+}
+
+func toEvent(e client.RunEvent) RunEvent {
+	ev := RunEvent{Seq: e.Seq, Type: e.EventType, Level: str(e.Level), Stream: str(e.Stream), Message: str(e.Message), CreatedAt: e.CreatedAt}
+	if len(e.Payload) > 0 && string(e.Payload) != "null" {
+		ev.Data = e.Payload
+	}
+	return ev
+}
+
+func listEvents(ctx context.Context, d *Deps, a ListEventsArgs) (EventsPage, error) {
+	page := EventsPage{RunID: a.RunID, Items: []RunEvent{}, AfterSeq: a.AfterSeq, NextAfterSeq: a.AfterSeq}
+	if err := requireID("runId", a.RunID, findRun); err != nil {
+		return page, err
+	}
+	rows, err := d.Client.ListRunEvents(ctx, a.RunID, a.AfterSeq, a.Limit+1)
+	if err != nil {
+		return page, err
+	}
+	if len(rows) > a.Limit {
+		rows, page.HasMore = rows[:a.Limit], true
+	}
+	for _, e := range rows {
+		page.Items = append(page.Items, toEvent(e))
+		page.NextAfterSeq = max(page.NextAfterSeq, e.Seq)
+	}
+	page.Count = len(page.Items)
+	return page, nil
+}
+
+func eventLine(e RunEvent) string {
+	level := orDash(e.Level)
+	s := fmt.Sprintf("- #%d %s %s %s", e.Seq, clockTime(e.CreatedAt), level, e.Type)
+	if e.Stream != "" {
+		s += " [" + e.Stream + "]"
+	}
+	if e.Message != "" {
+		s += ": " + oneLine(e.Message, 200)
+	}
+	if data := dataString(e.Data); data != "" {
+		s += " · data " + data
+	}
+	return s
+}
+
+func dataString(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case json.RawMessage:
+		return compactJSON(x, 160)
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return ""
+		}
+		return clip(string(b), 160)
+	}
+}
+
+func listEventsMarkdown(_ ListEventsArgs, p EventsPage) string {
+	var m md
+	m.line("## Events of run `%s` after seq %d: %d", p.RunID, p.AfterSeq, p.Count)
+	for _, e := range p.Items {
+		m.line("%s", eventLine(e))
+	}
+	m.blank()
+	if p.HasMore {
+		m.line("More: call paperclip_list_run_events with runId=%s afterSeq=%d.", p.RunID, p.NextAfterSeq)
+	} else {
+		m.line("No more events now. A running run adds more: call again with afterSeq=%d to follow it.", p.NextAfterSeq)
+	}
+	return m.String()
+}
+
+// ---------------------------------------------------------------- live runs
+
+// CompanyArgs name a company (default PAPERCLIP_COMPANY_ID).
+type CompanyArgs struct {
+	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company id; defaults to PAPERCLIP_COMPANY_ID"`
+	Format
+}
+
+// LiveRuns are the queued and running runs of a company.
+type LiveRuns struct {
+	CompanyID string       `json:"companyId"`
+	Items     []RunSummary `json:"items"`
+	Count     int          `json:"count"`
+}
+
+// maxLiveRuns is Paperclip's cap on the live-runs list.
+const maxLiveRuns = 50
+
+func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error) {
+	out := LiveRuns{Items: []RunSummary{}}
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return out, err
+	}
+	out.CompanyID = companyID
+	rows, err := d.Client.ListLiveRuns(ctx, companyID, maxLiveRuns)
+	if err != nil {
+		return out, err
+	}
+	for i := range rows {
+		out.Items = append(out.Items, summarize(&rows[i]))
+	}
+	out.Count = len(out.Items)
+	return out, nil
+}
+
+func liveRunsMarkdown(_ CompanyArgs, l LiveRuns) string {
+	var m md
+	m.line("## Live runs of company `%s`: %d queued or running", l.CompanyID, l.Count)
+	for _, r := range l.Items {
+		m.line("%s", runLine(r))
+	}
+	if l.Count == maxLiveRuns {
+		m.line("Paperclip shows at most %d live runs; there may be more.", maxLiveRuns)
+	}
+	if l.Count > 0 {
+		m.line("Next: paperclip_list_run_events follows one; paperclip_cancel_heartbeat_run stops one (board only).")
+	}
+	return m.String()
+}
+
+// ---------------------------------------------------------------- cancel
+
+// CancelArgs identify the run to cancel.
+type CancelArgs struct {
+	RunID string `json:"runId" jsonschema:"format=uuid,description=Heartbeat run id to cancel"`
+}
+
+// CancelResult is the run after the cancel request.
+type CancelResult struct {
+	Run       RunDetail `json:"run"`
+	Cancelled bool      `json:"cancelled" jsonschema:"description=True when the run is now cancelled"`
+	Message   string    `json:"message"`
+}
+
+func cancelRun(ctx context.Context, d *Deps, a CancelArgs) (CancelResult, error) {
+	if err := requireID("runId", a.RunID, findRun); err != nil {
+		return CancelResult{}, err
+	}
+	r, err := d.Client.CancelRun(ctx, a.RunID)
+	if err != nil {
+		return CancelResult{}, err
+	}
+	res := CancelResult{Run: detail(r), Cancelled: r.Status == "cancelled"}
+	switch {
+	case res.Cancelled:
+		res.Message = fmt.Sprintf("Run %s is cancelled.", r.ID)
+	case terminal(r.Status):
+		res.Message = fmt.Sprintf("Run %s had already finished as %s; nothing changed.", r.ID, r.Status)
+	default:
+		res.Message = fmt.Sprintf("Cancel was requested; run %s is %s. Check again with paperclip_get_heartbeat_run.", r.ID, r.Status)
+	}
+	return res, nil
+}
+
+func cancelMarkdown(_ CancelArgs, c CancelResult) string {
+	var m md
+	m.line("%s", c.Message)
+	m.line("%s", runLine(c.Run.RunSummary))
+	return m.String()
+}
+
+// ---------------------------------------------------------------- wakeup
+
+// WakeupArgs are the arguments of paperclip_wakeup_agent.
+type WakeupArgs struct {
+	AgentID           string         `json:"agentId,omitempty" jsonschema:"format=uuid,description=Agent to wake; defaults to PAPERCLIP_AGENT_ID (an agent key may only wake itself)"`
+	Source            string         `json:"source,omitempty" jsonschema:"enum=timer,enum=assignment,enum=on_demand,enum=automation,default=on_demand"`
+	TriggerDetail     string         `json:"triggerDetail,omitempty" jsonschema:"enum=manual,enum=ping,enum=callback,enum=system,default=manual"`
+	Reason            string         `json:"reason,omitempty" jsonschema:"maxLength=2000,description=Why the agent is woken; the run shows it as its wake reason"`
+	Payload           map[string]any `json:"payload,omitempty" jsonschema:"description=Free-form JSON object handed to the run"`
+	IdempotencyKey    string         `json:"idempotencyKey,omitempty" jsonschema:"maxLength=200,description=Repeat calls with the same key wake the agent once"`
+	ForceFreshSession bool           `json:"forceFreshSession,omitempty" jsonschema:"default=false,description=Start a new adapter session instead of resuming"`
+}
+
+// WakeupResult says whether a run was queued, and which.
+type WakeupResult struct {
+	Queued  bool       `json:"queued"`
+	Run     *RunDetail `json:"run,omitempty"`
+	Status  string     `json:"status"`
+	Reason  string     `json:"reason,omitempty" jsonschema:"description=Why Paperclip skipped the wakeup"`
+	Message string     `json:"message"`
+}
+
+func wakeup(ctx context.Context, d *Deps, a WakeupArgs) (WakeupResult, error) {
+	agentID, err := d.agent(a.AgentID, true)
+	if err != nil {
+		return WakeupResult{}, err
+	}
+	res, err := d.Client.WakeupAgent(ctx, agentID, client.WakeupRequest{
+		Source: a.Source, TriggerDetail: a.TriggerDetail, Reason: a.Reason, Payload: a.Payload,
+		IdempotencyKey: a.IdempotencyKey, ForceFreshSession: a.ForceFreshSession,
+	})
+	if err != nil {
+		return WakeupResult{}, err
+	}
+	if res.Run == nil {
+		msg := "Paperclip skipped the wakeup"
+		if res.Reason != "" {
+			msg += " (" + res.Reason + ")"
+		}
+		if res.Message != "" {
+			msg += ": " + res.Message
+		}
+		return WakeupResult{Status: orDash(res.Status), Reason: res.Reason, Message: msg + "."}, nil
+	}
+	run := detail(res.Run)
+	return WakeupResult{Queued: true, Run: &run, Status: run.Status,
+		Message: fmt.Sprintf("Run %s is %s. Follow it with paperclip_list_run_events runId=%s, or paperclip_get_heartbeat_run once it finishes.", run.ID, run.Status, run.ID)}, nil
+}
+
+func wakeupMarkdown(_ WakeupArgs, w WakeupResult) string {
+	var m md
+	m.line("%s", w.Message)
+	if w.Run != nil {
+		m.line("%s", runLine(w.Run.RunSummary))
+	}
+	return m.String()
+}
+
+// ---------------------------------------------------------------- registry
+
+func runTools() []Tool {
+	const area = "Heartbeat runs"
+	return []Tool{
+		define(Spec{Name: "paperclip_list_heartbeat_runs", Title: "List heartbeat runs", Area: area,
+			Description: "List a company's heartbeat runs, newest first, as {items,total,count,offset,limit,has_more,next_offset}. " +
+				"Filter by agentId and status. Paperclip's list has no offset and no count, so this tool reads a bounded window of the newest runs (at most 1000) and pages inside it: " +
+				"`total` is present only when the window held every run (it is then exact), and absent otherwise; has_more and next_offset are always right. " +
+				"Offsets count from the newest run, so runs started while you page shift later pages. " +
+				"Use it to find a run id; then paperclip_diagnose_run or paperclip_get_heartbeat_run.",
+			ReadOnly: true, Idempotent: true, NotFound: "Check companyId and agentId."},
+			listRuns, listRunsMarkdown),
+		define(Spec{Name: "paperclip_get_heartbeat_run", Title: "Get a heartbeat run", Area: area,
+			Description: "One heartbeat run: status, timing, exit code, error and error code, log size, what woke it, and stdout/stderr excerpts. " +
+				"For a failed run, paperclip_diagnose_run does this plus events and log tail in one call.",
+			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			getRun, getRunMarkdown),
+		define(Spec{Name: "paperclip_list_run_events", Title: "List run events", Area: area,
+			Description: "A run's events in seq order (seq, type, level, stream, message, data, createdAt), after a cursor. " +
+				"Start with afterSeq=0; pass the returned nextAfterSeq as afterSeq to continue or to follow a running run. " +
+				"Level error events explain failures.",
+			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			listEvents, listEventsMarkdown),
+		define(Spec{Name: "paperclip_get_run_log", Title: "Read a run's log", Area: area,
+			Description: "A byte slice of a run's log: {content, offset, nextOffset, totalBytes}. Start at offset=0 and pass nextOffset to continue; " +
+				"nextOffset == totalBytes at the end. A slice never splits a UTF-8 character (nextOffset may stop up to 3 bytes short of offset+limitBytes). " +
+				"A run with no log yet gives an empty slice. Markdown shows readable lines (time, stream, text); json gives the raw NDJSON content.",
+			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			getRunLog, runLogMarkdown),
+		define(Spec{Name: "paperclip_list_live_runs", Title: "List live runs", Area: area,
+			Description: "The queued and running heartbeat runs of a company (Paperclip shows at most 50). Use it to see what is executing now.",
+			ReadOnly:    true, Idempotent: true, NotFound: "Check companyId."},
+			listLiveRuns, liveRunsMarkdown),
+		define(Spec{Name: "paperclip_cancel_heartbeat_run", Title: "Cancel a heartbeat run", Area: area, BoardOnly: true,
+			Description: "Cancel a queued or running heartbeat run. Idempotent: a finished run comes back unchanged and the result says so. " +
+				"Find live runs with paperclip_list_live_runs.",
+			Destructive: true, Idempotent: true, NotFound: findRun},
+			cancelRun, cancelMarkdown),
+		define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Area: area,
+			Description: "Ask Paperclip to start a heartbeat run of an agent now. Returns the queued run, or why Paperclip skipped it (e.g. the agent is paused). " +
+				"An agent key or run JWT may only wake its own agent. Follow the run with paperclip_list_run_events.",
+			OpenWorld: true, NotFound: "Check agentId: paperclip_list_heartbeat_runs shows agent ids."},
+			wakeup, wakeupMarkdown),
+		define(Spec{Name: "paperclip_diagnose_run", Title: "Diagnose a failed run", Area: area,
+			Description: "Why did a run fail? Finds the run (runId; else the latest failed run of agentId or PAPERCLIP_AGENT_ID; else of the company), " +
+				"reads its error and warning events and the tail of its log, and says in a few lines what went wrong and what to look at next.",
+			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			diagnose, diagnoseMarkdown),
+	}
+}
