@@ -87,6 +87,10 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: defaults: %v", spec.Name, err))
 	}
+	checker, err := parseArgSchema(in)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+	}
 	if spec.ReadOnly && spec.Destructive {
 		panic(fmt.Sprintf("tool %s: a read-only tool cannot be destructive", spec.Name))
 	}
@@ -117,7 +121,11 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 					res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
 				}
 			}()
-			args, perr := decodeArgs[A](req.GetArguments(), defaults)
+			raw := req.GetArguments()
+			if err := checker.check(spec.Name, raw); err != nil {
+				return mcp.NewToolResultError(d.scrub(err.Error())), nil
+			}
+			args, perr := decodeArgs[A](raw, defaults)
 			if perr != nil {
 				return mcp.NewToolResultError(d.scrub(perr.Error())), nil
 			}

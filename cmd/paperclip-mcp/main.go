@@ -150,7 +150,9 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, error) {
 	}
 	s := server.NewMCPServer("paperclip-mcp", version,
 		server.WithToolCapabilities(false),
-		server.WithInputSchemaValidation(),
+		// Arguments are checked by tools against the same published schema,
+		// with messages that say what to do; mcp-go's validator would answer
+		// first with opaque ones ("/limit: &{Got:500/1 Want:100/1}").
 		server.WithOutputSchemaValidation(),
 		server.WithRecovery(),
 		server.WithInstructions(instructions),
