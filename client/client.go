@@ -348,6 +348,10 @@ func stripURL(err error) error {
 // quietLogger routes resty's own messages to slog at debug level.
 type quietLogger struct{ l *slog.Logger }
 
-func (q quietLogger) Errorf(format string, v ...any) { q.l.Debug("resty: " + fmt.Sprintf(format, v...)) }
-func (q quietLogger) Warnf(format string, v ...any)  { q.l.Debug("resty: " + fmt.Sprintf(format, v...)) }
-func (q quietLogger) Debugf(format string, v ...any) { q.l.Debug("resty: " + fmt.Sprintf(format, v...)) }
+func (q quietLogger) Errorf(format string, v ...any) {
+	q.l.Debug("resty: " + fmt.Sprintf(format, v...))
+}
+func (q quietLogger) Warnf(format string, v ...any) { q.l.Debug("resty: " + fmt.Sprintf(format, v...)) }
+func (q quietLogger) Debugf(format string, v ...any) {
+	q.l.Debug("resty: " + fmt.Sprintf(format, v...))
+}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -121,7 +122,10 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 					res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
 				}
 			}()
-			raw := req.GetArguments()
+			raw, err := normalizeArgs(req.GetArguments())
+			if err != nil {
+				return mcp.NewToolResultError(err.Error()), nil
+			}
 			if err := checker.check(spec.Name, raw); err != nil {
 				return mcp.NewToolResultError(d.scrub(err.Error())), nil
 			}
@@ -212,8 +216,13 @@ func (e *InputError) Error() string { return e.Msg }
 
 func inputErrorf(format string, a ...any) error { return &InputError{Msg: fmt.Sprintf(format, a...)} }
 
-// Registry is every tool this server offers, in a stable order.
-func Registry() []Tool {
+var registry = sync.OnceValue(buildRegistry)
+
+// Registry is every tool this server offers, in a stable order. It is built
+// once (schemas reflected and checked) and shared: tools are immutable.
+func Registry() []Tool { return registry() }
+
+func buildRegistry() []Tool {
 	all := []Tool{}
 	all = append(all, runTools()...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -83,11 +84,6 @@ func (p propSchema) check(name string, v any) string {
 	case "integer", "number":
 		n, ok := v.(float64)
 		if !ok {
-			if i, isInt := v.(int); isInt {
-				n, ok = float64(i), true
-			}
-		}
-		if !ok {
 			return fmt.Sprintf("%s must be a number, got %s", name, jsonKind(v))
 		}
 		if p.Type == "integer" && n != math.Trunc(n) {
@@ -127,14 +123,32 @@ func (p propSchema) check(name string, v any) string {
 }
 
 func rangeText(lo, hi *float64) string {
+	num := func(f *float64) string { return strconv.FormatFloat(*f, 'f', -1, 64) }
 	switch {
 	case lo != nil && hi != nil:
-		return fmt.Sprintf("between %v and %v", *lo, *hi)
+		return fmt.Sprintf("between %s and %s", num(lo), num(hi))
 	case lo != nil:
-		return fmt.Sprintf("at least %v", *lo)
+		return "at least " + num(lo)
 	default:
-		return fmt.Sprintf("at most %v", *hi)
+		return "at most " + num(hi)
 	}
+}
+
+// normalizeArgs gives arguments their JSON shapes (numbers as float64, ...),
+// whatever Go values an in-process caller used.
+func normalizeArgs(raw map[string]any) (map[string]any, error) {
+	if raw == nil {
+		return map[string]any{}, nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, inputErrorf("the arguments are not JSON: %v", err)
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, inputErrorf("the arguments are not a JSON object: %v", err)
+	}
+	return out, nil
 }
 
 func enumHas(enum []any, s string) bool {
@@ -158,7 +172,7 @@ func jsonKind(v any) string {
 	switch v.(type) {
 	case string:
 		return "a string"
-	case float64, int:
+	case float64:
 		return "a number"
 	case bool:
 		return "a boolean"

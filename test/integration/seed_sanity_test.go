@@ -58,7 +58,7 @@ func joinStream(lines []logLine, stream string) string {
 
 func TestSeedWorld(t *testing.T) {
 	w := seedWorld(t)
-	t.Logf("seeding took %s", w.SeedDuration)
+	t.Logf("paperclip %s at %s; seeding took %s", serverVersion, baseURL, w.SeedDuration)
 
 	require.Len(t, w.Agents, 4)
 	require.Len(t, w.Runs["ok"], 6)
@@ -82,6 +82,12 @@ func TestSeedWorld(t *testing.T) {
 			assert.Nil(t, r.ErrorCode)
 			assert.NotNil(t, r.StartedAt)
 			assert.NotNil(t, r.FinishedAt)
+			// stdoutExcerpt starts with a line the server writes itself
+			// ("[paperclip] No project or prior session workspace was
+			// available. Using fallback workspace ..."), then the process
+			// output; resultJson.stdout holds the process output only. The
+			// process still runs in adapterConfig.cwd (/tmp), as the
+			// adapter.invoke event's payload shows.
 			if assert.NotNil(t, r.StdoutExcerpt) {
 				assert.Contains(t, *r.StdoutExcerpt, "ok: hello from run "+id, "the run sees its own PAPERCLIP_RUN_ID")
 				assert.Contains(t, *r.StdoutExcerpt, "marker=marker-ok", "adapterConfig.env reaches the process")
@@ -113,6 +119,9 @@ func TestSeedWorld(t *testing.T) {
 				Level     string `json:"level"`
 				Message   string `json:"message"`
 			}
+			// Events are lifecycle records only (run started, adapter
+			// invocation, run failed/succeeded, presentation, scratch
+			// cleaned): the process output is in the log, not in events.
 			restGET(t, "/heartbeat-runs/"+id+"/events?afterSeq=0&limit=200", &events)
 			require.NotEmpty(t, events)
 			sawError := false
@@ -189,6 +198,9 @@ func TestSeedWorld(t *testing.T) {
 
 	t.Run("run lists agree", func(t *testing.T) {
 		// Always send a limit: without one the server returns every run.
+		// summary=true leaves out stdoutExcerpt/stderrExcerpt/resultJson, so
+		// those Run fields are nil here. Runs woken back to back overlap in
+		// time, and createdAt differs by tens of ms, so the order is stable.
 		var all []Run
 		restGET(t, "/companies/"+w.CompanyID+"/heartbeat-runs?limit=1000&summary=true", &all)
 		ids := map[string]bool{}

@@ -287,7 +287,10 @@ echo "slow: finished"`
 // é, ü, 日本語 and 🚀) and, every tenth round, one stderr line, pausing 20 ms
 // between rounds so the output arrives as many separate chunks (one NDJSON log
 // line each). The output is deterministic: bigLogStdout and bigLogStderr give
-// it byte for byte. About 43 KB of stdout, 1 KB of stderr.
+// it byte for byte: 39 973 bytes of stdout, 624 of stderr. How the server cuts
+// that into chunks is NOT deterministic (211 stdout chunks in one run, 303 in
+// the next), so neither is the run's logBytes (57-65 KB: each chunk costs a
+// JSON envelope). The 120 in the loop must match bigLogIterations.
 const bigLogScript = `i=1
 while [ "$i" -le 120 ]; do
   printf 'biglog %03d ascii: the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ\n' "$i"
@@ -398,7 +401,8 @@ func buildWorld(t *testing.T) *World {
 	}
 
 	// Wake back to back, without waiting: the runs overlap (an agent allows
-	// maxConcurrentRuns 20 by default). Distinct reasons keep the wakeups apart.
+	// maxConcurrentRuns 20 by default). The server does not coalesce
+	// wakeups, not even with equal reasons; distinct ones just label the runs.
 	for _, ag := range seedAgents {
 		for i := 1; i <= ag.wakes; i++ {
 			var run struct {
