@@ -238,3 +238,33 @@ func Register(s *server.MCPServer, d *Deps) {
 
 // ErrNotFound is returned by helpers that looked and found nothing.
 var ErrNotFound = errors.New("not found")
+
+// MarkdownTable renders the README's tool table from the registry.
+func MarkdownTable() string {
+	var b strings.Builder
+	b.WriteString("| Tool | Area | What it does | Hints |\n|---|---|---|---|\n")
+	for _, t := range Registry() {
+		hints := []string{}
+		if t.Spec.ReadOnly {
+			hints = append(hints, "read-only")
+		}
+		if t.Spec.Destructive {
+			hints = append(hints, "destructive")
+		}
+		if t.Spec.Idempotent {
+			hints = append(hints, "idempotent")
+		}
+		if t.Spec.OpenWorld {
+			hints = append(hints, "open-world")
+		}
+		if t.Spec.BoardOnly {
+			hints = append(hints, "board only")
+		}
+		desc := t.Spec.Description
+		if i := strings.Index(desc, ". "); i > 0 {
+			desc = desc[:i+1]
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", t.Spec.Name, t.Spec.Area, strings.ReplaceAll(desc, "|", "\\|"), strings.Join(hints, ", "))
+	}
+	return b.String()
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigFromEnvAndFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	cfg, done, err := parseConfig([]string{"--timeout", "5s", "--agent-id", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"}, env(map[string]string{
+		"PAPERCLIP_API_URL":    "http://127.0.0.1:3199/api/",
+		"PAPERCLIP_API_KEY":    " pcp_board_x ",
+		"PAPERCLIP_COMPANY_ID": "11111111-2222-4333-8444-555555555555",
+		"PAPERCLIP_AGENT_ID":   "00000000-0000-4000-8000-000000000001",
+		"PAPERCLIP_RUN_ID":     "not-a-uuid",
+	}), &stderr)
+	require.NoError(t, err)
+	assert.False(t, done)
+	assert.Equal(t, "http://127.0.0.1:3199", cfg.APIURL)
+	assert.Equal(t, "pcp_board_x", cfg.APIKey)
+	assert.Equal(t, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", cfg.AgentID, "flags override env")
+	assert.Equal(t, 5*time.Second, cfg.Timeout)
+	assert.Equal(t, "not-a-uuid", cfg.RunID, "kept, but never sent (the client checks)")
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, _, err := parseConfig(nil, env(nil), &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:3100", cfg.APIURL)
+	assert.Empty(t, cfg.APIKey)
+	assert.Equal(t, 30*time.Second, cfg.Timeout)
+}
+
+func TestKeyFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "key")
+	require.NoError(t, os.WriteFile(f, []byte("pcp_from_file\n"), 0o600))
+	cfg, _, err := parseConfig([]string{"--api-key-file", f}, env(map[string]string{"PAPERCLIP_API_KEY": "pcp_env"}), &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Equal(t, "pcp_from_file", cfg.APIKey)
+}
+
+func TestBadConfigStopsWithOneLine(t *testing.T) {
+	for name, tc := range map[string]struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		"url":     {nil, map[string]string{"PAPERCLIP_API_URL": "localhost:3100"}, "must start with http:// or https://"},
+		"company": {nil, map[string]string{"PAPERCLIP_COMPANY_ID": "acme"}, "PAPERCLIP_COMPANY_ID \"acme\" is not a UUID"},
+		"agent":   {[]string{"--agent-id", "bob"}, nil, "PAPERCLIP_AGENT_ID \"bob\" is not a UUID"},
+		"timeout": {[]string{"--timeout", "soon"}, nil, "not a positive duration"},
+		"level":   {nil, map[string]string{"PAPERCLIP_MCP_LOG_LEVEL": "loud"}, "log level"},
+		"flag":    {[]string{"--nope"}, nil, "flag provided but not defined"},
+		"arg":     {[]string{"extra"}, nil, "unexpected argument"},
+		"keyfile": {[]string{"--api-key-file", "/nonexistent/key"}, nil, "cannot read --api-key-file"},
+		"space":   {nil, map[string]string{"PAPERCLIP_API_KEY": "pcp a b"}, "white space"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(tc.args, env(tc.env), strings.NewReader(""), &stdout, &stderr)
+		assert.Equal(t, 2, code, name)
+		assert.Empty(t, stdout.String(), "%s: stdout is for JSON-RPC only", name)
+		assert.Contains(t, stderr.String(), tc.want, name)
+		if name != "flag" { // the flag package adds its usage
+			assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr.String()), "\n")+1, "%s: one line: %q", name, stderr.String())
+		}
+		assert.NotContains(t, stderr.String(), "pcp a b", "%s: never echo a key", name)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run([]string{"--version"}, env(nil), strings.NewReader(""), &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "paperclip-mcp "+version)
+	assert.Empty(t, stdout.String())
+	stderr.Reset()
+	assert.Equal(t, 0, run([]string{"--help"}, env(nil), strings.NewReader(""), &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "PAPERCLIP_API_URL")
+	assert.Empty(t, stdout.String())
+}
+
+func TestServesStdioUntilEOF(t *testing.T) {
+	in := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n" +
+		`{"jsonrpc":"2.0","id":2,"method":"server/discover","params":{}}` + "\n")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--api-key-file", writeKey(t, "pcp_board_supersecretvalue")}, env(map[string]string{"PAPERCLIP_MCP_LOG_LEVEL": "debug"}), in, &stdout, &stderr)
+	assert.Equal(t, 0, code)
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	require.Len(t, lines, 2, stdout.String())
+	for _, l := range lines {
+		assert.True(t, strings.HasPrefix(l, `{"jsonrpc":"2.0"`), "stdout carries JSON-RPC only: %q", l)
+	}
+	assert.Contains(t, stdout.String(), `"id":1,"result":{"protocolVersion":"2025-03-26"`)
+	assert.Contains(t, stdout.String(), `"id":2,"error":{"code":-32601`)
+	assert.NotContains(t, stderr.String(), "supersecretvalue")
+	assert.Contains(t, stderr.String(), "auth=\"board key\"")
+}
+
+func writeKey(t *testing.T, key string) string {
+	f := filepath.Join(t.TempDir(), "key")
+	require.NoError(t, os.WriteFile(f, []byte(key), 0o600))
+	return f
+}
