@@ -110,6 +110,9 @@ func walk(v any, at string) error {
 					if _, isBool := sub.(bool); isBool {
 						return fmt.Errorf("%s.%s: boolean schema is not allowed", orRoot(at), name)
 					}
+					if m, ok := sub.(map[string]any); ok && untyped(m) {
+						return fmt.Errorf("%s.%s: untyped schema {} accepts anything (Inspector --strict flags it): give the field a type; use map[string]any for a JSON object", orRoot(at), name)
+					}
 					if err := walk(sub, at+"."+name); err != nil {
 						return err
 					}
@@ -131,6 +134,16 @@ func walk(v any, at string) error {
 		}
 	}
 	return nil
+}
+
+// untyped reports a schema with no validation keyword at all.
+func untyped(m map[string]any) bool {
+	for _, k := range []string{"type", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "not"} {
+		if _, ok := m[k]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 func orRoot(at string) string {

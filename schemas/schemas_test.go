@@ -13,13 +13,11 @@ type inner struct {
 }
 
 type sample struct {
-	ID      string          `json:"id" jsonschema:"format=uuid"`
-	Limit   int             `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=50"`
-	Any     any             `json:"any,omitempty"`
-	Raw     json.RawMessage `json:"raw,omitempty"`
-	Items   []inner         `json:"items"`
-	Nested  inner           `json:"nested"`
-	Payload map[string]any  `json:"payload,omitempty"`
+	ID      string         `json:"id" jsonschema:"format=uuid"`
+	Limit   int            `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=50"`
+	Items   []inner        `json:"items"`
+	Nested  inner          `json:"nested"`
+	Payload map[string]any `json:"payload,omitempty"`
 }
 
 func TestForIsFlat(t *testing.T) {
@@ -33,8 +31,7 @@ func TestForIsFlat(t *testing.T) {
 	assert.NotContains(t, string(raw), "$defs")
 	assert.NotContains(t, string(raw), "$schema")
 	props := m["properties"].(map[string]any)
-	assert.Equal(t, map[string]any{}, props["any"], "any is {} not true")
-	assert.Equal(t, map[string]any{}, props["raw"])
+	assert.Equal(t, map[string]any{"type": "object"}, props["payload"], "a JSON object is typed")
 	items := props["items"].(map[string]any)["items"].(map[string]any)
 	assert.Equal(t, false, items["additionalProperties"])
 	assert.ElementsMatch(t, []any{"id", "items", "nested"}, m["required"])
@@ -52,9 +49,19 @@ func TestCheckRejects(t *testing.T) {
 		"bool property":   `{"type":"object","additionalProperties":false,"properties":{"a":true}}`,
 		"top-level oneOf": `{"type":"object","additionalProperties":false,"oneOf":[{}]}`,
 		"bool items":      `{"type":"object","additionalProperties":false,"properties":{"a":{"type":"array","items":true}}}`,
+		"untyped":         `{"type":"object","additionalProperties":false,"properties":{"a":{"description":"anything"}}}`,
 	} {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal([]byte(s), &m))
 		assert.Error(t, Check(m), name)
 	}
+}
+
+type withAny struct {
+	Data any `json:"data"`
+}
+
+func TestAnyIsRefused(t *testing.T) {
+	_, err := For(&withAny{})
+	assert.ErrorContains(t, err, "untyped schema")
 }

@@ -316,13 +316,13 @@ type ListEventsArgs struct {
 
 // RunEvent is one event, under the documented names.
 type RunEvent struct {
-	Seq       int64  `json:"seq"`
-	Type      string `json:"type"`
-	Level     string `json:"level,omitempty"`
-	Stream    string `json:"stream,omitempty"`
-	Message   string `json:"message,omitempty"`
-	Data      any    `json:"data,omitempty"`
-	CreatedAt string `json:"createdAt"`
+	Seq       int64          `json:"seq"`
+	Type      string         `json:"type"`
+	Level     string         `json:"level,omitempty"`
+	Stream    string         `json:"stream,omitempty"`
+	Message   string         `json:"message,omitempty"`
+	Data      map[string]any `json:"data,omitempty" jsonschema:"description=The event payload (a non-object payload comes as {value: ...})"`
+	CreatedAt string         `json:"createdAt"`
 }
 
 // EventsPage is a window of a run's events and the cursor for the next one.
@@ -338,7 +338,14 @@ type EventsPage struct {
 func toEvent(e client.RunEvent) RunEvent {
 	ev := RunEvent{Seq: e.Seq, Type: e.EventType, Level: str(e.Level), Stream: str(e.Stream), Message: str(e.Message), CreatedAt: e.CreatedAt}
 	if len(e.Payload) > 0 && string(e.Payload) != "null" {
-		ev.Data = e.Payload
+		var v any
+		if json.Unmarshal(e.Payload, &v) == nil {
+			if obj, ok := v.(map[string]any); ok {
+				ev.Data = obj
+			} else {
+				ev.Data = map[string]any{"value": v}
+			}
+		}
 	}
 	return ev
 }

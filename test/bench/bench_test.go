@@ -1,0 +1,219 @@
+// Package bench measures paperclip-mcp as a process: start-up to tools/list,
+// peak resident memory, and the latency a tool call adds over the same
+// request made directly over HTTP. Benchmarks, not timed tests: run with
+// `make bench` (go test -bench . ./test/bench).
+//
+// The target Paperclip is PAPERCLIP_BENCH_URL (a real server, as make bench
+// starts); without it the per-call benchmark uses an in-process stand-in
+// that serves one canned 10 KB run, so that only our overhead is measured.
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paperclip-mcp/paperclip-mcp/test/stdio"
+)
+
+// proc is the binary under raw JSON-RPC over pipes: no client library in the
+// measured path.
+type proc struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Reader
+	id  int
+}
+
+func start(b *testing.B, env ...string) *proc {
+	b.Helper()
+	cmd := exec.Command(stdio.Binary(b))
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "PAPERCLIP_MCP_LOG_LEVEL=warn"}, env...)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	outPipe, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	return &proc{cmd: cmd, in: in, out: bufio.NewReaderSize(outPipe, 1<<20)}
+}
+
+func (p *proc) request(b *testing.B, method string, params any) json.RawMessage {
+	p.id++
+	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": p.id, "method": method, "params": params})
+	if _, err := p.in.Write(append(msg, '\n')); err != nil {
+		b.Fatal(err)
+	}
+	for {
+		line, err := p.out.ReadBytes('\n')
+		if err != nil {
+			b.Fatalf("%s: %v", method, err)
+		}
+		var resp struct {
+			ID     int             `json:"id"`
+			Result json.RawMessage `json:"result"`
+			Error  json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(line, &resp) == nil && resp.ID == p.id {
+			if resp.Error != nil {
+				b.Fatalf("%s: %s", method, resp.Error)
+			}
+			return resp.Result
+		}
+	}
+}
+
+func (p *proc) notify(method string) {
+	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method})
+	_, _ = p.in.Write(append(msg, '\n'))
+}
+
+func (p *proc) handshake(b *testing.B) {
+	p.request(b, "initialize", map[string]any{"protocolVersion": "2025-11-25", "capabilities": map[string]any{},
+		"clientInfo": map[string]any{"name": "bench", "version": "0"}})
+	p.notify("notifications/initialized")
+}
+
+// peakRSS is the process's high-water resident set (VmHWM) in MB.
+func (p *proc) peakRSS() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return -1
+}
+
+func (p *proc) stop() {
+	_ = p.in.Close()
+	_ = p.cmd.Wait()
+}
+
+// BenchmarkStartToToolsList: exec, initialize, tools/list answered.
+func BenchmarkStartToToolsList(b *testing.B) {
+	stdio.Binary(b) // build outside the timer
+	var rss float64
+	durations := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		p := start(b, "PAPERCLIP_API_URL=http://127.0.0.1:9")
+		p.handshake(b)
+		res := p.request(b, "tools/list", map[string]any{})
+		durations = append(durations, time.Since(t0))
+		if !bytes.Contains(res, []byte("paperclip_get_heartbeat_run")) {
+			b.Fatal("tools/list without the run tools")
+		}
+		rss = max(rss, p.peakRSS())
+		p.stop()
+	}
+	b.ReportMetric(ms(median(durations)), "ms-to-tools/list(median)")
+	b.ReportMetric(rss, "peak-RSS-MB")
+}
+
+// BenchmarkRunToolOverhead alternates paperclip_get_heartbeat_run through the
+// server with the same GET /api/heartbeat-runs/{id} made directly, and
+// reports both medians and the difference.
+func BenchmarkRunToolOverhead(b *testing.B) {
+	base, runID := target(b)
+	p := start(b, "PAPERCLIP_API_URL="+base)
+	defer p.stop()
+	p.handshake(b)
+	httpc := &http.Client{Timeout: 10 * time.Second}
+	direct := func() {
+		res, err := httpc.Get(base + "/api/heartbeat-runs/" + runID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("direct GET: %d", res.StatusCode)
+		}
+	}
+	viaMCP := func() {
+		res := p.request(b, "tools/call", map[string]any{"name": "paperclip_get_heartbeat_run",
+			"arguments": map[string]any{"runId": runID, "response_format": "json"}})
+		if bytes.Contains(res, []byte(`"isError":true`)) {
+			b.Fatalf("tool error: %s", res)
+		}
+	}
+	for i := 0; i < 20; i++ { // warm both paths
+		direct()
+		viaMCP()
+	}
+	var dd, dm []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		direct()
+		t1 := time.Now()
+		viaMCP()
+		t2 := time.Now()
+		dd, dm = append(dd, t1.Sub(t0)), append(dm, t2.Sub(t1))
+	}
+	b.StopTimer()
+	b.ReportMetric(us(median(dd)), "µs-direct-HTTP(median)")
+	b.ReportMetric(us(median(dm)), "µs-via-MCP(median)")
+	b.ReportMetric(us(median(dm)-median(dd)), "µs-added(median)")
+	b.ReportMetric(p.peakRSS(), "peak-RSS-MB")
+}
+
+// target is a real Paperclip and a run on it (PAPERCLIP_BENCH_URL and
+// PAPERCLIP_BENCH_RUN_ID), or a stand-in serving one canned run.
+func target(b *testing.B) (string, string) {
+	if u := os.Getenv("PAPERCLIP_BENCH_URL"); u != "" {
+		id := os.Getenv("PAPERCLIP_BENCH_RUN_ID")
+		if id == "" {
+			b.Fatal("PAPERCLIP_BENCH_RUN_ID is required with PAPERCLIP_BENCH_URL")
+		}
+		b.Logf("target: real Paperclip at %s", u)
+		return strings.TrimRight(u, "/"), id
+	}
+	const id = "3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f"
+	run := map[string]any{"id": id, "companyId": id, "agentId": id, "status": "failed", "createdAt": "2026-11-26T10:00:00Z",
+		"startedAt": "2026-11-26T10:00:00Z", "finishedAt": "2026-11-26T10:00:03Z", "exitCode": 3, "error": "Process exited with code 3",
+		"errorCode": "adapter_failed", "logBytes": 57000, "stdoutExcerpt": strings.Repeat("x", 4000), "stderrExcerpt": strings.Repeat("y", 4000),
+		"contextSnapshot": map[string]any{"wakeReason": "bench"}}
+	body, _ := json.Marshal(run)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	b.Logf("target: in-process stand-in serving a %d-byte run (set PAPERCLIP_BENCH_URL for a real Paperclip)", len(body))
+	return srv.URL, id
+}
+
+func median(d []time.Duration) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
