@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# test/bench/run.sh — `make bench`: start-up to tools/list, peak memory, and
+# the latency a tool call adds over the same HTTP request, against a real
+# Paperclip (PAPERCLIP_API_URL, or the local one test/paperclip/up.sh starts)
+# and against an in-process stand-in that isolates our own overhead.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+if [ -z "${PAPERCLIP_API_URL:-}" ]; then
+  eval "$(bash test/paperclip/up.sh)"
+fi
+API="$PAPERCLIP_API_URL/api"
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);process.stdout.write(String(eval(process.argv[1])))})' "$1"; }
+post() { curl -sf -m 30 -X POST "$API$1" -H 'content-type: application/json' --data-binary "$2"; }
+CID="$(post /companies '{"name":"Bench Co"}' | json d.id)"
+AID="$(post "/companies/$CID/agents" '{"name":"Bench Bot","adapterType":"process","adapterConfig":{"command":"/bin/sh","args":["-c","echo bench; exit 3"],"cwd":"/tmp","timeoutSec":30}}' | json d.id)"
+RID="$(post "/agents/$AID/wakeup" '{"source":"on_demand","triggerDetail":"manual","reason":"bench"}' | json d.id)"
+for _ in $(seq 1 60); do
+  st="$(curl -sf -m 10 "$API/heartbeat-runs/$RID" | json d.status)"
+  case "$st" in succeeded|failed|cancelled|timed_out|interrupted) break ;; esac
+  sleep 0.5
+done
+echo "== against a real Paperclip at $PAPERCLIP_API_URL (run $RID, $st)"
+PAPERCLIP_BENCH_URL="$PAPERCLIP_API_URL" PAPERCLIP_BENCH_RUN_ID="$RID" \
+  go test -run '^$' -bench . -benchtime "${BENCH_N:-300}x" -count 1 ./test/bench
+echo "== against the in-process stand-in (our overhead alone)"
+go test -run '^$' -bench RunToolOverhead -benchtime "${BENCH_N:-300}x" -count 1 ./test/bench
