@@ -80,12 +80,12 @@ func newTest(t *testing.T, cfg Config, answers ...func(http.ResponseWriter)) (*C
 
 func TestNormalizeBaseURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"http://127.0.0.1:3100":          "http://127.0.0.1:3100",
-		"http://127.0.0.1:3100/":         "http://127.0.0.1:3100",
-		"http://127.0.0.1:3100/api":      "http://127.0.0.1:3100",
-		"http://127.0.0.1:3100/api/":     "http://127.0.0.1:3100",
-		" https://pc.example.com/api ":   "https://pc.example.com",
-		"https://host/prefix/api":        "https://host/prefix",
+		"http://127.0.0.1:3100":        "http://127.0.0.1:3100",
+		"http://127.0.0.1:3100/":       "http://127.0.0.1:3100",
+		"http://127.0.0.1:3100/api":    "http://127.0.0.1:3100",
+		"http://127.0.0.1:3100/api/":   "http://127.0.0.1:3100",
+		" https://pc.example.com/api ": "https://pc.example.com",
+		"https://host/prefix/api":      "https://host/prefix",
 	} {
 		got, err := NormalizeBaseURL(in)
 		require.NoError(t, err, in)

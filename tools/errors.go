@@ -16,6 +16,9 @@ func explain(err error, spec Spec) string {
 	if errors.As(err, &in) {
 		return in.Msg
 	}
+	if msg, ok := explainCloud(err, spec); ok {
+		return msg
+	}
 	var te *client.TransportError
 	if errors.As(err, &te) {
 		if te.Timeout {

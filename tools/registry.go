@@ -225,6 +225,7 @@ func Registry() []Tool { return registry() }
 func buildRegistry() []Tool {
 	all := []Tool{}
 	all = append(all, runTools()...)
+	all = append(all, cloudTools()...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })
 	return all
 }
@@ -260,11 +261,18 @@ func MarkdownTable() string {
 		if t.Spec.BoardOnly {
 			hints = append(hints, "board only")
 		}
-		desc := t.Spec.Description
-		if i := strings.Index(desc, ". "); i > 0 {
-			desc = desc[:i+1]
-		}
+		desc := firstSentence(t.Spec.Description)
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", t.Spec.Name, t.Spec.Area, strings.ReplaceAll(desc, "|", "\\|"), strings.Join(hints, ", "))
 	}
 	return b.String()
+}
+
+// firstSentence cuts a description after its first sentence.
+func firstSentence(s string) string {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' && !strings.HasSuffix(s[:i], "e.g") && !strings.HasSuffix(s[:i], "i.e") {
+			return s[:i+1]
+		}
+	}
+	return s
 }
