@@ -67,6 +67,7 @@ type Client struct {
 	runID   string
 	log     *slog.Logger
 	timeout time.Duration
+	final   *finalRuns
 }
 
 // NormalizeBaseURL turns what a user gives (origin, origin/api, trailing
@@ -144,7 +145,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIKey != "" {
 		r.SetAuthToken(cfg.APIKey)
 	}
-	return &Client{http: r, origin: origin, runID: runID, log: cfg.Logger, timeout: cfg.Timeout}, nil
+	return &Client{http: r, origin: origin, runID: runID, log: cfg.Logger, timeout: cfg.Timeout,
+		final: &finalRuns{m: map[string]Run{}}}, nil
 }
 
 // Origin is the server origin requests go to (no /api, no credentials).

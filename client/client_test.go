@@ -271,3 +271,15 @@ func TestErrorTextsCarryNoKey(t *testing.T) {
 	assert.NotContains(t, string(b), key)
 	assert.False(t, strings.Contains(c.Origin(), key))
 }
+
+func TestFinishedRunLogInfoIsRemembered(t *testing.T) {
+	c, rec := newTest(t, Config{},
+		status(200, `{"id":"`+runID+`","status":"running","logBytes":10}`),
+		status(200, `{"id":"`+runID+`","status":"succeeded","logBytes":20}`))
+	for i, want := range []int64{10, 20, 20, 20} {
+		r, err := c.GetRunLogInfo(context.Background(), runID)
+		require.NoError(t, err)
+		assert.Equal(t, want, *r.LogBytes, "call %d", i)
+	}
+	assert.Equal(t, int32(2), rec.calls.Load(), "a running run is read again; a finished one is not")
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 )
 
 // Run is a heartbeat run as Paperclip returns it (the fields this server uses).
@@ -28,6 +29,15 @@ type Run struct {
 	StderrExcerpt    *string         `json:"stderrExcerpt"`
 	ContextSnapshot  json.RawMessage `json:"contextSnapshot"`
 	Execution        *RunExecution   `json:"execution"`
+}
+
+// IsFinal reports whether a run status is final: the run will not change.
+func IsFinal(status string) bool {
+	switch status {
+	case "succeeded", "failed", "cancelled", "timed_out", "interrupted":
+		return true
+	}
+	return false
 }
 
 // RunExecution is the server's summary of where a run's execution stands.
@@ -97,6 +107,40 @@ func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// finalRuns remembers the status and log size of finished runs, which never
+// change, so that a log reader does not fetch the whole run (about 10 KB)
+// again for every slice. Bounded: it is emptied when full.
+type finalRuns struct {
+	mu sync.Mutex
+	m  map[string]Run
+}
+
+const finalRunsMax = 512
+
+// GetRunLogInfo returns a run with at least its id, status and logBytes:
+// from memory for a finished run read before, else from Paperclip.
+func (c *Client) GetRunLogInfo(ctx context.Context, runID string) (*Run, error) {
+	c.final.mu.Lock()
+	r, ok := c.final.m[runID]
+	c.final.mu.Unlock()
+	if ok {
+		return &r, nil
+	}
+	run, err := c.GetRun(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	if IsFinal(run.Status) && run.LogBytes != nil {
+		c.final.mu.Lock()
+		if len(c.final.m) >= finalRunsMax {
+			c.final.m = map[string]Run{}
+		}
+		c.final.m[runID] = Run{ID: run.ID, CompanyID: run.CompanyID, AgentID: run.AgentID, Status: run.Status, LogBytes: run.LogBytes}
+		c.final.mu.Unlock()
+	}
+	return run, nil
 }
 
 // ListRunEvents returns events with seq > afterSeq, in seq order.

@@ -94,8 +94,8 @@ func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 	}
 	out.LogTailFrom = tail.Offset
 	lines := parseLog(tail.Content)
-	if tail.Offset > 0 && len(lines) > 0 && lines[0].partial {
-		lines = lines[1:] // the tail starts inside a record
+	if tail.Offset > 0 && len(lines) > 0 && lines[0].partial && lines[0].ts == "" {
+		lines = lines[1:] // the tail starts inside a record: its time and stream are unknown
 	}
 	for _, l := range lines {
 		out.LogTail = append(out.LogTail, LogLine{Time: l.ts, Stream: l.stream, Text: l.text})

@@ -46,7 +46,10 @@ func explain(err error, spec Spec) string {
 		if spec.BoardOnly || strings.Contains(msg, "Board") || strings.Contains(msg, "board") {
 			return fmt.Sprintf("Permission denied (403 %s). %s is board only: it needs a board API key (pcp_board_…); agent keys and run JWTs cannot call it.", msg, spec.Name)
 		}
-		return fmt.Sprintf("Permission denied (403 %s). The key in use cannot reach this resource: agent keys and run JWTs only reach their own company.", msg)
+		if strings.Contains(msg, "itself") {
+			return fmt.Sprintf("Permission denied (403 %s). An agent key or run JWT may only act as its own agent: use your own agentId (PAPERCLIP_AGENT_ID), or a board key to act on other agents.", msg)
+		}
+		return fmt.Sprintf("Permission denied (403 %s). The key in use is not allowed to do this: agent keys and run JWTs reach only their own company, and some actions only their own agent; board-only actions need a board key.", msg)
 	case s == 404 && msg == "API route not found":
 		return fmt.Sprintf("This Paperclip server does not serve %s %s (404 API route not found). Its version may be older or newer than this tool expects.", apiErr.Method, apiErr.Path)
 	case s == 404:

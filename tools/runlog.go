@@ -40,7 +40,7 @@ func getRunLog(ctx context.Context, d *Deps, a LogArgs) (LogSlice, error) {
 	}
 	rc := make(chan runRes, 1)
 	go func() {
-		r, err := d.Client.GetRun(ctx, a.RunID)
+		r, err := d.Client.GetRunLogInfo(ctx, a.RunID)
 		rc <- runRes{r, err}
 	}()
 	slice, logErr := d.Client.GetRunLog(ctx, a.RunID, a.Offset, a.LimitBytes)
@@ -126,11 +126,12 @@ func wholeChars(s string, rawLen int64, more bool) (string, int) {
 // logLine is one rendered line of the NDJSON log.
 type logLine struct {
 	ts, stream, text string
-	partial          bool
+	partial          bool // a piece of a record the slice cut
 }
 
-// parseLog turns NDJSON chunks into readable lines. A slice may start or end
-// inside a record: those fragments are kept as partial lines.
+// parseLog turns NDJSON records {"ts","stream","chunk","seq"} into readable
+// lines. A slice may start or end inside a record: the piece is still shown
+// as text (with what it tells of time and stream), marked with "…".
 func parseLog(content string) []logLine {
 	var out []logLine
 	records := strings.Split(content, "\n")
@@ -143,26 +144,85 @@ func parseLog(content string) []logLine {
 			Stream string `json:"stream"`
 			Chunk  string `json:"chunk"`
 		}
-		if json.Unmarshal([]byte(rec), &chunk) != nil || chunk.Stream == "" && chunk.Chunk == "" {
-			where := "continues"
-			if i == len(records)-1 {
-				where = "cut"
-			}
-			out = append(out, logLine{text: fmt.Sprintf("(%s record: %s)", where, clip(rec, 200)), partial: true})
+		if json.Unmarshal([]byte(rec), &chunk) == nil && (chunk.Stream != "" || chunk.Chunk != "") {
+			out = append(out, chunkLines(chunk.TS, chunk.Stream, chunk.Chunk, false)...)
 			continue
 		}
-		for _, l := range strings.Split(strings.TrimRight(chunk.Chunk, "\n"), "\n") {
-			out = append(out, logLine{ts: chunk.TS, stream: chunk.Stream, text: strings.TrimRight(l, "\r")})
+		ts, stream, text, ok := fragment(rec, i == 0)
+		if ok {
+			out = append(out, chunkLines(ts, stream, text, true)...)
 		}
 	}
 	return out
 }
 
-func (l logLine) String() string {
-	if l.partial {
-		return l.text
+func chunkLines(ts, stream, chunk string, partial bool) []logLine {
+	var out []logLine
+	for _, l := range strings.Split(strings.TrimRight(chunk, "\n"), "\n") {
+		out = append(out, logLine{ts: ts, stream: stream, text: strings.TrimRight(l, "\r"), partial: partial})
 	}
-	return fmt.Sprintf("%s %-6s| %s", clockTime(l.ts), l.stream, l.text)
+	return out
+}
+
+// fragment reads what it can from a cut record: the head of one that ends
+// in the slice ({"ts":…,"stream":…,"chunk":"text…), or the tail of one
+// that began before it (…text","seq":12}).
+func fragment(rec string, leading bool) (ts, stream, text string, ok bool) {
+	field := func(name string) (string, int) {
+		key := `"` + name + `":"`
+		i := strings.Index(rec, key)
+		if i < 0 {
+			return "", -1
+		}
+		rest := rec[i+len(key):]
+		if j := strings.Index(rest, `"`); j >= 0 {
+			return rest[:j], i + len(key)
+		}
+		return "", i + len(key)
+	}
+	ts, _ = field("ts")
+	stream, _ = field("stream")
+	if _, at := field("chunk"); at >= 0 {
+		body := rec[at:]
+		if end := strings.Index(body, `","seq":`); end >= 0 {
+			body = body[:end]
+		}
+		return ts, stream, unquotePiece(body), true
+	}
+	if leading {
+		// The tail of a chunk string: up to where the record's last fields begin.
+		if end := strings.Index(rec, `","seq":`); end >= 0 {
+			return "", "", unquotePiece(rec[:end]), rec[:end] != ""
+		}
+	}
+	return "", "", "", false
+}
+
+// unquotePiece decodes a piece of a JSON string whose ends may be cut inside
+// an escape sequence.
+func unquotePiece(s string) string {
+	for trim := 0; trim <= 6 && trim <= len(s); trim++ {
+		var out string
+		if json.Unmarshal([]byte(`"`+s[:len(s)-trim]+`"`), &out) == nil {
+			return out
+		}
+	}
+	return s
+}
+
+func (l logLine) String() string {
+	ts, stream := "?", "?"
+	if l.ts != "" {
+		ts = clockTime(l.ts)
+	}
+	if l.stream != "" {
+		stream = l.stream
+	}
+	text := l.text
+	if l.partial {
+		text = "…" + text + "…"
+	}
+	return fmt.Sprintf("%s %-6s| %s", ts, stream, text)
 }
 
 func runLogMarkdown(_ LogArgs, s LogSlice) string {

@@ -13,13 +13,7 @@ import (
 var RunStatuses = []string{"queued", "scheduled_retry", "running", "succeeded", "interrupted", "failed", "cancelled", "timed_out"}
 
 // terminal reports whether a run status is final.
-func terminal(status string) bool {
-	switch status {
-	case "succeeded", "failed", "cancelled", "timed_out", "interrupted":
-		return true
-	}
-	return false
-}
+func terminal(status string) bool { return client.IsFinal(status) }
 
 // failedStatus reports whether a final status is a failure worth diagnosing.
 func failedStatus(status string) bool {
@@ -476,7 +470,7 @@ type CancelArgs struct {
 // CancelResult is the run after the cancel request.
 type CancelResult struct {
 	Run       RunDetail `json:"run"`
-	Cancelled bool      `json:"cancelled" jsonschema:"description=True when the run is now cancelled"`
+	Cancelled bool      `json:"cancelled" jsonschema:"description=True when this call cancelled the run (false when it had already finished)"`
 	Message   string    `json:"message"`
 }
 
@@ -484,16 +478,25 @@ func cancelRun(ctx context.Context, d *Deps, a CancelArgs) (CancelResult, error)
 	if err := requireID("runId", a.RunID, findRun); err != nil {
 		return CancelResult{}, err
 	}
+	// Paperclip returns a finished run unchanged, so its answer alone cannot
+	// tell "cancelled now" from "was already cancelled": read the run first.
+	// The cancel is still sent, so that a key without the right gets its 403.
+	before, err := d.Client.GetRun(ctx, a.RunID)
+	if err != nil {
+		return CancelResult{}, err
+	}
 	r, err := d.Client.CancelRun(ctx, a.RunID)
 	if err != nil {
 		return CancelResult{}, err
 	}
-	res := CancelResult{Run: detail(r), Cancelled: r.Status == "cancelled"}
+	res := CancelResult{Run: detail(r), Cancelled: !terminal(before.Status) && r.Status == "cancelled"}
 	switch {
+	case terminal(before.Status):
+		res.Message = fmt.Sprintf("Run %s had already finished as %s; nothing changed.", r.ID, before.Status)
 	case res.Cancelled:
 		res.Message = fmt.Sprintf("Run %s is cancelled.", r.ID)
 	case terminal(r.Status):
-		res.Message = fmt.Sprintf("Run %s had already finished as %s; nothing changed.", r.ID, r.Status)
+		res.Message = fmt.Sprintf("Run %s finished as %s before the cancel reached it; nothing changed.", r.ID, r.Status)
 	default:
 		res.Message = fmt.Sprintf("Cancel was requested; run %s is %s. Check again with paperclip_get_heartbeat_run.", r.ID, r.Status)
 	}

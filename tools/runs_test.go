@@ -240,7 +240,13 @@ func ndjson(lines ...string) []byte {
 		if i%4 == 3 {
 			stream = "stderr"
 		}
-		rec, _ := json.Marshal(map[string]any{"ts": "2026-11-26T10:00:0" + fmt.Sprint(i%10) + ".000Z", "stream": stream, "chunk": l + "\n", "seq": i + 1})
+		// Paperclip's own field order: ts, stream, chunk, seq.
+		rec, _ := json.Marshal(struct {
+			TS     string `json:"ts"`
+			Stream string `json:"stream"`
+			Chunk  string `json:"chunk"`
+			Seq    int    `json:"seq"`
+		}{"2026-11-26T10:00:0" + fmt.Sprint(i%10) + ".000Z", stream, l + "\n", i + 1})
 		b.Write(rec)
 		b.WriteByte('\n')
 	}
@@ -334,6 +340,19 @@ func TestCancelIsIdempotent(t *testing.T) {
 	var c CancelResult
 	callOK(t, d, "paperclip_cancel_heartbeat_run", map[string]any{"runId": testAgent}, &c)
 	assert.True(t, c.Cancelled)
+	posts := func() int {
+		n := 0
+		for _, r := range f.requests {
+			if strings.HasPrefix(r, "POST") {
+				n++
+			}
+		}
+		return n
+	}
+	callOK(t, d, "paperclip_cancel_heartbeat_run", map[string]any{"runId": testAgent}, &c)
+	assert.False(t, c.Cancelled, "the second cancel changed nothing")
+	assert.Contains(t, c.Message, "already finished as cancelled")
+	assert.Equal(t, 2, posts(), "the cancel is still sent (a key without the right gets its 403)")
 	f.mu.Lock()
 	f.runs[0].Status = "succeeded"
 	f.mu.Unlock()
@@ -453,4 +472,25 @@ func fakeWakeup(t *testing.T, body string) *Deps {
 	require.NoError(t, err)
 	d.Client = c
 	return d
+}
+
+func TestLogMarkdownOfCutRecords(t *testing.T) {
+	log := ndjson("first line of output", "a \"quoted\" second line ✓", "third")
+	cut := string(log[20 : len(log)-15]) // starts inside record 1, ends inside record 3
+	lines := parseLog(cut)
+	require.NotEmpty(t, lines)
+	for _, l := range lines {
+		assert.NotContains(t, l.String(), `"chunk"`, "no raw NDJSON")
+		assert.NotContains(t, l.String(), `"seq"`)
+	}
+	joined := ""
+	for _, l := range lines {
+		joined += l.String() + "\n"
+	}
+	assert.Contains(t, joined, `stdout| a "quoted" second line ✓`)
+	assert.Contains(t, joined, "stdout| …thi", "the head of the cut last record, with its stream")
+	assert.True(t, lines[0].partial)
+	last := lines[len(lines)-1]
+	assert.True(t, last.partial)
+	assert.NotEmpty(t, last.ts)
 }

@@ -148,7 +148,17 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	hooks := &server.Hooks{}
+	// mcp-go answers an initialize without protocolVersion with 2025-03-26
+	// (the HTTP back-compat default); the contract is 2025-11-25 for anything
+	// that is not one of the four known versions.
+	hooks.AddBeforeInitialize(func(_ context.Context, _ any, req *mcp.InitializeRequest) {
+		if req.Params.ProtocolVersion == "" {
+			req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+		}
+	})
 	s := server.NewMCPServer("paperclip-mcp", version,
+		server.WithHooks(hooks),
 		server.WithToolCapabilities(false),
 		// Arguments are checked by tools against the same published schema,
 		// with messages that say what to do; mcp-go's validator would answer

@@ -89,17 +89,19 @@ func TestVersionAndHelp(t *testing.T) {
 
 func TestServesStdioUntilEOF(t *testing.T) {
 	in := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n" +
-		`{"jsonrpc":"2.0","id":2,"method":"server/discover","params":{}}` + "\n")
+		`{"jsonrpc":"2.0","id":2,"method":"server/discover","params":{}}` + "\n" +
+		`{"jsonrpc":"2.0","id":3,"method":"initialize","params":{"capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n")
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"--api-key-file", writeKey(t, "pcp_board_supersecretvalue")}, env(map[string]string{"PAPERCLIP_MCP_LOG_LEVEL": "debug"}), in, &stdout, &stderr)
 	assert.Equal(t, 0, code)
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
-	require.Len(t, lines, 2, stdout.String())
+	require.Len(t, lines, 3, stdout.String())
 	for _, l := range lines {
 		assert.True(t, strings.HasPrefix(l, `{"jsonrpc":"2.0"`), "stdout carries JSON-RPC only: %q", l)
 	}
 	assert.Contains(t, stdout.String(), `"id":1,"result":{"protocolVersion":"2025-03-26"`)
 	assert.Contains(t, stdout.String(), `"id":2,"error":{"code":-32601`)
+	assert.Contains(t, stdout.String(), `"id":3,"result":{"protocolVersion":"2025-11-25"`, "no version asked: 2025-11-25")
 	assert.NotContains(t, stderr.String(), "supersecretvalue")
 	assert.Contains(t, stderr.String(), "auth=\"board key\"")
 }
