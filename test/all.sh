@@ -23,7 +23,9 @@ export PAPERCLIP_IT_URL="$PAPERCLIP_API_URL"
 say "go vet"
 go vet ./...
 say "go test -race ./... (unit + integration against Paperclip $PAPERCLIP_VERSION)"
-go test -race -count=1 ./...
+GO_OK=0
+go test -race -count=1 -json ./... 2>&1 | "$PAPERCLIP_NODE" test/gotest-summary.mjs | tee /tmp/paperclip-mcp-gotest.$$ || GO_OK=1
+GO_LINE="$(tail -n 1 /tmp/paperclip-mcp-gotest.$$)"; rm -f /tmp/paperclip-mcp-gotest.$$
 
 say "real MCP clients"
 mkdir -p bin
@@ -31,4 +33,16 @@ CGO_ENABLED=0 go build -trimpath -o bin/paperclip-mcp ./cmd/paperclip-mcp
 PAPERCLIP_COMPANY_ID="$(curl -sf -m 30 -X POST "$PAPERCLIP_API_URL/api/companies" -H 'content-type: application/json' \
   --data-binary '{"name":"MCP Clients Co"}' | "$PAPERCLIP_NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).id))')"
 export PAPERCLIP_COMPANY_ID
-bash test/mcpclients/run.sh "$ROOT/bin/paperclip-mcp"
+CLIENTS_OK=0
+bash test/mcpclients/run.sh "$ROOT/bin/paperclip-mcp" | tee /tmp/paperclip-mcp-clients.$$ || CLIENTS_OK=1
+CLIENTS_LINE="$(grep -E 'passed, [0-9]+ failed' /tmp/paperclip-mcp-clients.$$ | tail -n 1)"; rm -f /tmp/paperclip-mcp-clients.$$
+
+bash test/paperclip/down.sh "$STATE" || true
+trap - EXIT
+count() { local n; n="$(printf '%s\n' "$1" | sed -nE "s/.*[: ]([0-9]+) $2.*/\1/p")"; echo "${n:-0}"; }
+P=$(( $(count "$GO_LINE" passed) + $(count "$CLIENTS_LINE" passed) ))
+F=$(( $(count "$GO_LINE" failed) + $(count "$CLIENTS_LINE" failed) ))
+echo
+echo "$GO_LINE  |  ${CLIENTS_LINE}"
+echo "total: $P passed, $F failed"
+[ "$GO_OK" = 0 ] && [ "$CLIENTS_OK" = 0 ] && [ "$F" = 0 ]
