@@ -53,6 +53,18 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 [[ "$PORT" =~ ^[0-9]+$ && "$PG_PORT" =~ ^[0-9]+$ && "$TIMEOUT" =~ ^[0-9]+$ ]] ||
   die "PAPERCLIP_PORT, PAPERCLIP_PG_PORT and PAPERCLIP_HEALTH_TIMEOUT must be numbers"
 [ "$PORT" != "$PG_PORT" ] || die "PAPERCLIP_PORT and PAPERCLIP_PG_PORT must differ"
+# A fresh machine promises Go, Node/npm and the package registries only: as
+# root, fetch the few base tools a slim image may lack from Debian's packages.
+declare -A PKG=([curl]=curl [flock]=util-linux [setsid]=util-linux [awk]=mawk [useradd]=passwd [runuser]=util-linux)
+missing=()
+for tool in curl flock setsid awk useradd; do
+  command -v "$tool" >/dev/null || missing+=("${PKG[$tool]}")
+done
+if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  log "installing ${missing[*]} from Debian's packages"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2 ||
+    die "could not install ${missing[*]}"
+fi
 for tool in curl npm flock setsid awk; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
