@@ -207,7 +207,11 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	})
 	logger.Info("paperclip-mcp serving on stdio", "version", version, "api", cfg.APIURL,
 		"auth", authKind(cfg.APIKey), "company", cfg.CompanyID != "", "agent", cfg.AgentID != "")
-	if err := stdio.Listen(ctx, stdin, stdout); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+	// Every request read gets its answer before an end of input stops the
+	// server; bounded by what the slowest call may take (three attempts,
+	// plus the longest wait of a tool).
+	d := newDrain(stdin, stdout, 3*cfg.Timeout+time.Minute)
+	if err := stdio.Listen(ctx, d, d); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
 		logger.Error("stdio server stopped", "error", err.Error())
 		return 1
 	}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,3 +114,31 @@ func writeKey(t *testing.T, key string) string {
 	require.NoError(t, os.WriteFile(f, []byte(key), 0o600))
 	return f
 }
+
+// TestEndOfInputWaitsForAnswers: a client that writes its requests and
+// closes stdin still gets every answer, even of a slow tool call.
+func TestEndOfInputWaitsForAnswers(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	defer slow.Close()
+	in := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n" +
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}` + "\n" +
+		`{"jsonrpc":"2.0","id":"call-1","method":"tools/call","params":{"name":"paperclip_list_heartbeat_runs","arguments":{"companyId":"11111111-2222-4333-8444-555555555555"}}}` + "\n")
+	var stdout syncBuf
+	var stderr bytes.Buffer
+	code := run(nil, env(map[string]string{"PAPERCLIP_API_URL": slow.URL}), in, &stdout, &stderr)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout.String(), `"id":"call-1","result"`, "the answer to the last call was not lost")
+	assert.Contains(t, stdout.String(), `"total":0`)
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
