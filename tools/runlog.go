@@ -48,12 +48,31 @@ func getRunLog(ctx context.Context, d *Deps, a LogArgs) (LogSlice, error) {
 	if rr.err != nil {
 		return LogSlice{}, rr.err
 	}
-	return buildSlice(rr.run, a.Offset, a.LimitBytes, slice, logErr)
+	out, ambiguous, err := buildSliceWith(rr.run, a.Offset, a.LimitBytes, slice, logErr, -1)
+	if err != nil || !ambiguous || a.Offset == 0 {
+		return out, err
+	}
+	cont, err := continuationBytes(func(off int64, n int) (*client.RunLogSlice, error) {
+		return d.Client.GetRunLog(ctx, a.RunID, off, n)
+	}, a.Offset)
+	if err != nil {
+		return LogSlice{}, err
+	}
+	out, _, err = buildSliceWith(rr.run, a.Offset, a.LimitBytes, slice, logErr, cont)
+	return out, err
 }
 
 // buildSlice turns Paperclip's answer for [offset, offset+limit) into a
 // LogSlice of whole characters with exact offsets and the log's size.
 func buildSlice(run *client.Run, offset int64, limit int, slice *client.RunLogSlice, logErr error) (LogSlice, error) {
+	s, _, err := buildSliceWith(run, offset, limit, slice, logErr, -1)
+	return s, err
+}
+
+// buildSliceWith is buildSlice with the number of continuation bytes at
+// offset when known (-1 otherwise); ambiguous says the slice could be read
+// two ways and the walk-friendly one was taken.
+func buildSliceWith(run *client.Run, offset int64, limit int, slice *client.RunLogSlice, logErr error, cont int) (LogSlice, bool, error) {
 	out := LogSlice{RunID: run.ID, Offset: offset, NextOffset: offset, RunStatus: run.Status, Final: terminal(run.Status)}
 	var known int64
 	if run.LogBytes != nil {
@@ -64,9 +83,9 @@ func buildSlice(run *client.Run, offset int64, limit int, slice *client.RunLogSl
 			// No byte written yet: an empty slice, not an error.
 			out.TotalBytes = known
 			out.EOF = out.NextOffset >= out.TotalBytes
-			return out, nil
+			return out, false, nil
 		}
-		return out, logErr
+		return out, false, logErr
 	}
 	more := slice.NextOffset != nil
 	rawLen := int64(-1)
@@ -76,7 +95,7 @@ func buildSlice(run *client.Run, offset int64, limit int, slice *client.RunLogSl
 	case out.Final && run.LogBytes != nil:
 		rawLen = max(0, min(int64(limit), known-offset))
 	}
-	content, skipped := wholeChars(slice.Content, rawLen, more)
+	content, skipped, ambiguous := wholeChars(slice.Content, rawLen, more, cont)
 	out.Offset = offset + int64(skipped)
 	out.Content = content
 	out.NextOffset = out.Offset + int64(len(content))
@@ -86,41 +105,84 @@ func buildSlice(run *client.Run, offset int64, limit int, slice *client.RunLogSl
 		out.TotalBytes = max(*slice.NextOffset, out.NextOffset+1)
 	}
 	out.EOF = out.NextOffset >= out.TotalBytes
-	return out, nil
+	return out, ambiguous, nil
+}
+
+// continuationBytes counts the UTF-8 continuation bytes at offset, for the
+// rare slice that reads two ways (an offset inside a character, next to a
+// real U+FFFD in the log). Three bytes from a position decode to exactly one
+// U+FFFD only when they are a real U+FFFD; a continuation byte always
+// decodes to U+FFFD followed by more. At most three small reads.
+func continuationBytes(read func(offset int64, limit int) (*client.RunLogSlice, error), offset int64) (int, error) {
+	for i := 0; i < 3; i++ {
+		p, err := read(offset+int64(i), 3)
+		if err != nil {
+			return 0, err
+		}
+		if p.Content == "\uFFFD" || !strings.HasPrefix(p.Content, "\uFFFD") {
+			return i, nil
+		}
+	}
+	return 3, nil
 }
 
 // wholeChars undoes what cutting a UTF-8 byte slice does to it. Paperclip
 // decodes each slice on its own (Node's Buffer.toString): a character cut at
 // the start becomes one U+FFFD per continuation byte, a character cut at the
 // end (possible only when more bytes follow) one U+FFFD for the 1 to 3 bytes
-// that were there. rawLen is the slice's length in bytes when it is known
-// (-1 otherwise); it tells a cut apart from a real U+FFFD in the log. It
-// returns whole characters only, and how many bytes were skipped at the
-// start, so that offsets stay exact byte positions in the log.
-func wholeChars(s string, rawLen int64, more bool) (string, int) {
+// that were there. A log may also hold real U+FFFD characters (3 bytes
+// each), so the decoded text alone is ambiguous: rawLen, the slice's length
+// in bytes, says how many bytes the decoding added, and the explanation
+// that fits is chosen, preferring "the slice starts on a character" (what
+// every walk that follows nextOffset does) and, at the end, dropping a
+// U+FFFD that might be cut (it is read again by the next slice). It returns
+// whole characters only, and how many bytes were skipped at the start, so
+// that offsets stay exact byte positions in the log. With rawLen unknown
+// (-1) nothing is skipped at the start: an offset error would be worse than
+// a replacement character.
+func wholeChars(s string, rawLen int64, more bool, cont int) (out string, skipped int, ambiguous bool) {
 	const rc = "\uFFFD" // 3 bytes once decoded
+	n := len(rc)
 	lead := 0
-	for lead < 3 && strings.HasPrefix(s[lead*len(rc):], rc) {
+	for lead < 3 && strings.HasPrefix(s[lead*n:], rc) {
 		lead++
 	}
-	trail := more && strings.HasSuffix(s, rc) && len(s) >= (lead+1)*len(rc)
+	endsRC := more && strings.HasSuffix(s, rc)
 	if rawLen < 0 {
-		// Nothing to check against: a leading U+FFFD can only be a cut when
-		// the caller's offset fell inside a character.
-		return s[lead*len(rc):], lead
+		return s, 0, false
 	}
 	extra := int64(len(s)) - rawLen // bytes the decoding added
-	for _, lc := range []int{lead, 0} {
-		rest := extra - 2*int64(lc) // each lone continuation byte: 1 byte became 3
-		switch {
-		case rest == 0 && !trail:
-			return s[lc*len(rc):], lc
-		case trail && rest >= 0 && rest <= 2:
-			// A trailing cut of k bytes (1..3) decoded to 3 bytes: rest = 3-k.
-			return s[lc*len(rc) : len(s)-len(rc)], lc
+	found := false
+	for lc := 0; lc <= lead; lc++ { // U+FFFDs at the start that were lone continuation bytes
+		if cont >= 0 && lc != cont {
+			continue
+		}
+		rest := extra - 2*int64(lc) // each of those: 1 byte became 3
+		for _, cut := range []bool{true, false} {
+			switch {
+			case cut && (!endsRC || (lc+1)*n > len(s) || rest < 0 || rest > 2):
+				continue // a cut of k bytes (1..3) decodes to 3: rest = 3-k
+			case !cut && rest != 0:
+				continue
+			}
+			o := s[lc*n:]
+			if cut {
+				o = s[lc*n : len(s)-n]
+			}
+			if o == "" && lc == 0 && cut {
+				continue // would make no progress: keep the character
+			}
+			if found {
+				return out, skipped, true // a second explanation fits too
+			}
+			out, skipped, found = o, lc, true
+			break
 		}
 	}
-	return s, 0
+	if !found {
+		return s, 0, false
+	}
+	return out, skipped, false
 }
 
 // logLine is one rendered line of the NDJSON log.
