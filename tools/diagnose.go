@@ -26,15 +26,16 @@ type LogLine struct {
 
 // Diagnosis is what went wrong in a run, with the evidence.
 type Diagnosis struct {
-	Run         RunDetail  `json:"run"`
-	Selected    string     `json:"selected" jsonschema:"description=How the run was chosen"`
-	Failed      bool       `json:"failed"`
-	Summary     []string   `json:"summary" jsonschema:"description=What went wrong\\, in a few lines"`
-	Events      []RunEvent `json:"events" jsonschema:"description=The run's error and warning events (at most 20)"`
-	EventCount  int        `json:"eventCount" jsonschema:"description=How many events the run has in all (of those read)"`
-	LogTail     []LogLine  `json:"logTail" jsonschema:"description=The last lines of the log"`
-	LogTailFrom int64      `json:"logTailFrom" jsonschema:"description=Byte offset where the tail starts (for paperclip_get_run_log)"`
-	NextSteps   []string   `json:"nextSteps"`
+	Run         RunDetail     `json:"run"`
+	Agent       *AgentSummary `json:"agent,omitempty" jsonschema:"description=The run's agent (absent when the key in use cannot read it)"`
+	Selected    string        `json:"selected" jsonschema:"description=How the run was chosen"`
+	Failed      bool          `json:"failed"`
+	Summary     []string      `json:"summary" jsonschema:"description=What went wrong\\, in a few lines"`
+	Events      []RunEvent    `json:"events" jsonschema:"description=The run's error and warning events (at most 20)"`
+	EventCount  int           `json:"eventCount" jsonschema:"description=How many events the run has in all (of those read)"`
+	LogTail     []LogLine     `json:"logTail" jsonschema:"description=The last lines of the log"`
+	LogTailFrom int64         `json:"logTailFrom" jsonschema:"description=Byte offset where the tail starts (for paperclip_get_run_log)"`
+	NextSteps   []string      `json:"nextSteps"`
 }
 
 const (
@@ -59,11 +60,20 @@ func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 		evErr, logErr error
 		slice         *client.RunLogSlice
 		tailFrom      int64
+		agent         *client.Agent
 	)
 	if run.LogBytes != nil {
 		tailFrom = max(0, *run.LogBytes-diagnoseTail)
 	}
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		// Best effort: the name and state make the answer readable; a key
+		// that cannot read the agent still gets the diagnosis.
+		if a, err := d.Client.GetAgent(ctx, run.AgentID); err == nil {
+			agent = a
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		var after int64
@@ -113,7 +123,11 @@ func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 			}
 		}
 	}
-	out.Summary = summaryLines(out.Run, firstError, out.LogTail)
+	if agent != nil {
+		sum := agentSummary(agent)
+		out.Agent = &sum
+	}
+	out.Summary = summaryLines(out.Run, out.Agent, firstError, out.LogTail)
 	out.NextSteps = nextSteps(out.Run, tail)
 	return out, nil
 }
@@ -174,9 +188,13 @@ var errorCodeMeaning = map[string]string{
 	"process_lost":   "Paperclip lost track of the agent's process (server restart or crash)",
 }
 
-func summaryLines(r RunDetail, firstError *client.RunEvent, tail []LogLine) []string {
+func summaryLines(r RunDetail, agent *AgentSummary, firstError *client.RunEvent, tail []LogLine) []string {
 	lines := []string{}
-	head := fmt.Sprintf("Run %s of agent %s is %s", r.ID, r.AgentID, r.Status)
+	who := "agent " + r.AgentID
+	if agent != nil {
+		who = fmt.Sprintf("agent %s (%s)", agent.Name, r.AgentID)
+	}
+	head := fmt.Sprintf("Run %s of %s is %s", r.ID, who, r.Status)
 	if r.FinishedAt != "" {
 		head += " (finished " + shortTime(r.FinishedAt) + ", took " + humanDuration(r.DurationMs) + ")"
 	}
@@ -219,6 +237,9 @@ func summaryLines(r RunDetail, firstError *client.RunEvent, tail []LogLine) []st
 	}
 	if lastErr != "" {
 		lines = append(lines, "Last stderr line: "+oneLine(lastErr, 300))
+	}
+	if agent != nil && agent.Status == "paused" {
+		lines = append(lines, "The agent is paused"+prefixed(" (", agent.PauseReason)+closeIf(agent.PauseReason)+": wakeups are skipped until it is resumed.")
 	}
 	if !terminal(r.Status) {
 		lines = append(lines, "The run has not finished yet: what is shown may change.")

@@ -29,6 +29,7 @@ type fakePaperclip struct {
 	logs     map[string][]byte
 	requests []string
 	listCap  int // rows a list returns at most (Paperclip: 1000)
+	agents   []client.Agent
 	fail     map[string]int
 }
 
@@ -87,6 +88,26 @@ func (f *fakePaperclip) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, 200, out[:min(limit, len(out))])
+	case len(parts) == 3 && parts[0] == "companies" && parts[2] == "agents":
+		for k := range q {
+			writeJSON(w, 400, map[string]string{"error": "Unsupported query parameter: " + k})
+			return
+		}
+		out := []client.Agent{}
+		for _, a := range f.agents {
+			if a.CompanyID == parts[1] {
+				out = append(out, a)
+			}
+		}
+		writeJSON(w, 200, out)
+	case len(parts) == 2 && parts[0] == "agents":
+		for _, a := range f.agents {
+			if a.ID == parts[1] {
+				writeJSON(w, 200, a)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"error": "Agent not found"})
 	case len(parts) == 3 && parts[0] == "companies" && parts[2] == "live-runs":
 		out := []client.Run{}
 		for _, run := range f.runs {

@@ -225,6 +225,7 @@ func Registry() []Tool { return registry() }
 func buildRegistry() []Tool {
 	all := []Tool{}
 	all = append(all, runTools()...)
+	all = append(all, agentTools()...)
 	all = append(all, cloudTools()...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })
 	return all

@@ -610,7 +610,7 @@ func runTools() []Tool {
 		define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Area: area,
 			Description: "Ask Paperclip to start a heartbeat run of an agent now. Returns the queued run, or why Paperclip skipped it (e.g. the agent is paused). " +
 				"An agent key or run JWT may only wake its own agent. Follow the run with paperclip_list_run_events.",
-			OpenWorld: true, NotFound: "Check agentId: paperclip_list_heartbeat_runs shows agent ids."},
+			OpenWorld: true, NotFound: "Check agentId: " + findAgent},
 			wakeup, wakeupMarkdown),
 		define(Spec{Name: "paperclip_diagnose_run", Title: "Diagnose a failed run", Area: area,
 			Description: "Why did a run fail? Finds the run (runId; else the latest failed run of agentId or PAPERCLIP_AGENT_ID; else of the company), " +

@@ -1,0 +1,164 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
+)
+
+const findAgent = "Find agent ids with paperclip_list_agents."
+
+// AgentSummary is one agent in a list.
+type AgentSummary struct {
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Role            string `json:"role"`
+	Title           string `json:"title,omitempty"`
+	Status          string `json:"status" jsonschema:"description=active\\, idle\\, running\\, paused\\, error\\, pending_approval or terminated"`
+	AdapterType     string `json:"adapterType"`
+	ReportsTo       string `json:"reportsTo,omitempty"`
+	ErrorReason     string `json:"errorReason,omitempty" jsonschema:"description=Why the agent is in error (its last run's error)"`
+	PauseReason     string `json:"pauseReason,omitempty"`
+	LastHeartbeatAt string `json:"lastHeartbeatAt,omitempty"`
+}
+
+func agentSummary(a *client.Agent) AgentSummary {
+	return AgentSummary{ID: a.ID, Name: a.Name, Role: a.Role, Title: str(a.Title), Status: a.Status, AdapterType: a.AdapterType,
+		ReportsTo: str(a.ReportsTo), ErrorReason: str(a.ErrorReason), PauseReason: str(a.PauseReason), LastHeartbeatAt: str(a.LastHeartbeatAt)}
+}
+
+func agentLine(a AgentSummary) string {
+	parts := []string{fmt.Sprintf("**%s** `%s`", a.Name, a.ID), a.Status, a.Role}
+	if a.Title != "" {
+		parts = append(parts, oneLine(a.Title, 60))
+	}
+	parts = append(parts, "adapter "+a.AdapterType)
+	if a.LastHeartbeatAt != "" {
+		parts = append(parts, "last run "+shortTime(a.LastHeartbeatAt))
+	}
+	if a.ErrorReason != "" {
+		parts = append(parts, "error: "+oneLine(a.ErrorReason, 120))
+	}
+	if a.PauseReason != "" {
+		parts = append(parts, "paused: "+oneLine(a.PauseReason, 80))
+	}
+	return "- " + strings.Join(parts, " · ")
+}
+
+// ListAgentsArgs are the arguments of paperclip_list_agents.
+type ListAgentsArgs struct {
+	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company id; defaults to PAPERCLIP_COMPANY_ID"`
+	Limit     int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=50,description=Page size"`
+	Offset    int    `json:"offset,omitempty" jsonschema:"minimum=0,default=0,description=How many agents to skip"`
+	Format
+}
+
+func listAgents(ctx context.Context, d *Deps, a ListAgentsArgs) (Page[AgentSummary], error) {
+	page := Page[AgentSummary]{Items: []AgentSummary{}, Offset: a.Offset, Limit: a.Limit}
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return page, err
+	}
+	all, err := d.Client.ListAgents(ctx, companyID)
+	if err != nil {
+		return page, err
+	}
+	for i := min(a.Offset, len(all)); i < min(a.Offset+a.Limit, len(all)); i++ {
+		page.Items = append(page.Items, agentSummary(&all[i]))
+	}
+	total := len(all)
+	page.Total, page.Count = &total, len(page.Items)
+	page.HasMore = a.Offset+page.Count < total
+	if page.HasMore {
+		next := a.Offset + page.Count
+		page.NextOffset = &next
+	}
+	return page, nil
+}
+
+func listAgentsMarkdown(_ ListAgentsArgs, p Page[AgentSummary]) string {
+	var m md
+	m.line("## Agents: %d shown from offset %d (%d in all)", p.Count, p.Offset, *p.Total)
+	if p.Count == 0 {
+		m.line("No agents.")
+	}
+	for _, a := range p.Items {
+		m.line("%s", agentLine(a))
+	}
+	if p.NextOffset != nil {
+		m.line("More: call paperclip_list_agents with offset=%d.", *p.NextOffset)
+	}
+	m.line("Next: paperclip_diagnose_run agentId=<id> explains an agent's latest failed run.")
+	return m.String()
+}
+
+// AgentArgs identify one agent.
+type AgentArgs struct {
+	AgentID string `json:"agentId" jsonschema:"format=uuid,description=Agent id (from paperclip_list_agents)"`
+	Format
+}
+
+// AgentDetail is one agent.
+type AgentDetail struct {
+	AgentSummary
+	CompanyID          string `json:"companyId"`
+	URLKey             string `json:"urlKey,omitempty"`
+	Capabilities       string `json:"capabilities,omitempty"`
+	PausedAt           string `json:"pausedAt,omitempty"`
+	BudgetMonthlyCents int64  `json:"budgetMonthlyCents"`
+	SpentMonthlyCents  int64  `json:"spentMonthlyCents"`
+	CreatedAt          string `json:"createdAt"`
+}
+
+func getAgent(ctx context.Context, d *Deps, a AgentArgs) (AgentDetail, error) {
+	if err := requireID("agentId", a.AgentID, findAgent); err != nil {
+		return AgentDetail{}, err
+	}
+	ag, err := d.Client.GetAgent(ctx, a.AgentID)
+	if err != nil {
+		return AgentDetail{}, err
+	}
+	return AgentDetail{AgentSummary: agentSummary(ag), CompanyID: ag.CompanyID, URLKey: ag.URLKey, Capabilities: str(ag.Capabilities),
+		PausedAt: str(ag.PausedAt), BudgetMonthlyCents: ag.BudgetMonthlyCents, SpentMonthlyCents: ag.SpentMonthlyCents, CreatedAt: ag.CreatedAt}, nil
+}
+
+func getAgentMarkdown(_ AgentArgs, a AgentDetail) string {
+	var m md
+	m.line("## Agent %s (`%s`): %s", a.Name, a.ID, a.Status)
+	m.line("- %s%s · adapter %s · company `%s`", a.Role, prefixed(" · ", a.Title), a.AdapterType, a.CompanyID)
+	if a.ReportsTo != "" {
+		m.line("- reports to `%s`", a.ReportsTo)
+	}
+	m.line("- created %s · last run %s", shortTime(a.CreatedAt), shortTime(a.LastHeartbeatAt))
+	if a.ErrorReason != "" {
+		m.line("- error: %s", oneLine(a.ErrorReason, 300))
+	}
+	if a.PauseReason != "" || a.PausedAt != "" {
+		m.line("- paused %s%s", shortTime(a.PausedAt), prefixed(": ", oneLine(a.PauseReason, 200)))
+	}
+	if a.BudgetMonthlyCents > 0 {
+		m.line("- budget: %d of %d cents spent this month", a.SpentMonthlyCents, a.BudgetMonthlyCents)
+	}
+	m.blank()
+	m.line("Next: paperclip_list_heartbeat_runs agentId=%s lists its runs; paperclip_diagnose_run agentId=%s explains its latest failure.", a.ID, a.ID)
+	return m.String()
+}
+
+func agentTools() []Tool {
+	const area = "Agents"
+	return []Tool{
+		define(Spec{Name: "paperclip_list_agents", Title: "List agents", Area: area,
+			Description: "List a company's agents with their status (idle, running, paused, error, ...), role, adapter, last run, and why an agent is in error or paused, " +
+				"as {items,total,count,offset,limit,has_more,next_offset}. Paperclip returns every agent at once (the route takes no paging parameters), so total is exact. " +
+				"Use it to turn a name into an agentId.",
+			ReadOnly: true, Idempotent: true, NotFound: "Check companyId."},
+			listAgents, listAgentsMarkdown),
+		define(Spec{Name: "paperclip_get_agent", Title: "Get an agent", Area: area,
+			Description: "One agent: status, role, adapter, reporting line, last run, error or pause reason, budget. " +
+				"Its adapter configuration is not shown (it may hold secrets). Then paperclip_diagnose_run agentId=… for its latest failure.",
+			ReadOnly: true, Idempotent: true, NotFound: findAgent},
+			getAgent, getAgentMarkdown),
+	}
+}
