@@ -8,23 +8,23 @@ import (
 // Agent is an agent as Paperclip returns it (the fields this server uses;
 // adapterConfig is left out on purpose: it may hold secrets in env).
 type Agent struct {
-	ID                 string   `json:"id"`
-	CompanyID          string   `json:"companyId"`
-	Name               string   `json:"name"`
-	Role               string   `json:"role"`
-	Title              *string  `json:"title"`
-	Status             string   `json:"status"`
-	ReportsTo          *string  `json:"reportsTo"`
-	AdapterType        string   `json:"adapterType"`
-	ErrorReason        *string  `json:"errorReason"`
-	PauseReason        *string  `json:"pauseReason"`
-	PausedAt           *string  `json:"pausedAt"`
-	LastHeartbeatAt    *string  `json:"lastHeartbeatAt"`
-	BudgetMonthlyCents int64    `json:"budgetMonthlyCents"`
-	SpentMonthlyCents  int64    `json:"spentMonthlyCents"`
-	URLKey             string   `json:"urlKey"`
-	CreatedAt          string   `json:"createdAt"`
-	Capabilities       *string  `json:"capabilities"`
+	ID                 string  `json:"id"`
+	CompanyID          string  `json:"companyId"`
+	Name               string  `json:"name"`
+	Role               string  `json:"role"`
+	Title              *string `json:"title"`
+	Status             string  `json:"status"`
+	ReportsTo          *string `json:"reportsTo"`
+	AdapterType        string  `json:"adapterType"`
+	ErrorReason        *string `json:"errorReason"`
+	PauseReason        *string `json:"pauseReason"`
+	PausedAt           *string `json:"pausedAt"`
+	LastHeartbeatAt    *string `json:"lastHeartbeatAt"`
+	BudgetMonthlyCents int64   `json:"budgetMonthlyCents"`
+	SpentMonthlyCents  int64   `json:"spentMonthlyCents"`
+	URLKey             string  `json:"urlKey"`
+	CreatedAt          string  `json:"createdAt"`
+	Capabilities       *string `json:"capabilities"`
 }
 
 // ListAgents lists a company's agents. The route answers 400 to any query
