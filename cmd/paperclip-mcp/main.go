@@ -140,13 +140,13 @@ func firstNonEmpty(a ...string) string {
 }
 
 // newServer builds the MCP server with every tool bound to a client for cfg.
-func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, error) {
+func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, *client.Client, error) {
 	c, err := client.New(client.Config{
 		BaseURL: cfg.APIURL, APIKey: cfg.APIKey, RunID: cfg.RunID, Timeout: cfg.Timeout,
 		UserAgent: "paperclip-mcp/" + version, Logger: logger,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hooks := &server.Hooks{}
 	// mcp-go answers an initialize without protocolVersion with 2025-03-26
@@ -168,7 +168,21 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, error) {
 		server.WithInstructions(instructions),
 	)
 	tools.Register(s, &tools.Deps{Client: c, CompanyID: cfg.CompanyID, AgentID: cfg.AgentID, APIKey: cfg.APIKey, Logger: logger})
-	return s, nil
+	return s, c, nil
+}
+
+// probe says on stderr, once, whether Paperclip answers at the configured
+// URL. It runs beside the server and never delays it.
+func probe(ctx context.Context, c *client.Client, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	h, err := c.Health(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Warn("Paperclip does not answer at the configured URL yet; tools will say so until it does", "api", c.Origin(), "error", err.Error())
+	case err == nil:
+		logger.Info("Paperclip answers", "api", c.Origin(), "status", h.Status, "version", h.Version, "mode", h.DeploymentMode)
+	}
 }
 
 const instructions = "Tools over a Paperclip control plane (agents, heartbeat runs). " +
@@ -189,7 +203,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	if cfg.RunID != "" && !client.IsUUID(cfg.RunID) {
 		logger.Warn("PAPERCLIP_RUN_ID is not a UUID; X-Paperclip-Run-Id will not be sent")
 	}
-	s, err := newServer(cfg, logger)
+	s, c, err := newServer(cfg, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "paperclip-mcp: %v\n", err)
 		return 2
@@ -197,6 +211,10 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	probeCtx, stopProbe := context.WithCancel(ctx)
+	probed := make(chan struct{})
+	go func() { defer close(probed); probe(probeCtx, c, logger) }()
+	defer func() { stopProbe(); <-probed }() // nothing writes to stderr after run returns
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
 	// Only the initialize-era versions are offered by server/discover, so that
