@@ -212,7 +212,8 @@ func deref[T any](p *T) T {
 func requestLines(stderr string) []string {
 	var out []string
 	for _, l := range strings.Split(stderr, "\n") {
-		if strings.Contains(l, "paperclip request") {
+		// The server's own start-up probe of /api/health is not a tool's request.
+		if strings.Contains(l, "paperclip request") && !strings.Contains(l, "path=/api/health ") {
 			out = append(out, l)
 		}
 	}
