@@ -65,17 +65,7 @@ func listAgents(ctx context.Context, d *Deps, a ListAgentsArgs) (Page[AgentSumma
 	if err != nil {
 		return page, err
 	}
-	for i := min(a.Offset, len(all)); i < min(a.Offset+a.Limit, len(all)); i++ {
-		page.Items = append(page.Items, agentSummary(&all[i]))
-	}
-	total := len(all)
-	page.Total, page.Count = &total, len(page.Items)
-	page.HasMore = a.Offset+page.Count < total
-	if page.HasMore {
-		next := a.Offset + page.Count
-		page.NextOffset = &next
-	}
-	return page, nil
+	return pageFrom(all, a.Offset, a.Limit, true, agentSummary), nil
 }
 
 func listAgentsMarkdown(_ ListAgentsArgs, p Page[AgentSummary]) string {

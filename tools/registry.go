@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -237,9 +236,6 @@ func Register(s *server.MCPServer, d *Deps) {
 		s.AddTool(t.Def, t.Handler(d))
 	}
 }
-
-// ErrNotFound is returned by helpers that looked and found nothing.
-var ErrNotFound = errors.New("not found")
 
 // MarkdownTable renders the README's tool table from the registry.
 func MarkdownTable() string {

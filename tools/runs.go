@@ -103,6 +103,27 @@ type Page[T any] struct {
 	Note string `json:"note,omitempty"`
 }
 
+// pageFrom cuts [offset, offset+limit) out of what was read. read holds
+// every matching item when exact is true; otherwise at least one more than
+// the page when more exist. It is the one place the envelope is computed.
+func pageFrom[T, U any](read []T, offset, limit int, exact bool, view func(*T) U) Page[U] {
+	p := Page[U]{Items: []U{}, Offset: offset, Limit: limit}
+	for i := min(offset, len(read)); i < min(offset+limit, len(read)); i++ {
+		p.Items = append(p.Items, view(&read[i]))
+	}
+	p.Count = len(p.Items)
+	p.HasMore = len(read) > offset+limit
+	if exact {
+		total := len(read)
+		p.Total = &total
+	}
+	if p.HasMore {
+		next := offset + p.Count
+		p.NextOffset = &next
+	}
+	return p
+}
+
 // maxRunWindow is the most runs Paperclip returns in one list call; it has
 // no offset, so nothing older than the newest maxRunWindow runs is reachable.
 const maxRunWindow = 1000
@@ -141,21 +162,9 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 		}
 		window = min(window*4, maxRunWindow)
 	}
-	end := min(a.Offset+a.Limit, len(matches))
-	for i := min(a.Offset, len(matches)); i < end; i++ {
-		page.Items = append(page.Items, summarize(&matches[i]))
-	}
-	page.Count = len(page.Items)
-	page.HasMore = len(matches) > a.Offset+a.Limit
-	if exhausted {
-		total := len(matches)
-		page.Total = &total
-	} else if !page.HasMore {
+	page = pageFrom(matches, a.Offset, a.Limit, exhausted, summarize)
+	if !exhausted && !page.HasMore {
 		page.Note = fmt.Sprintf("Only the newest %d runs can be read (Paperclip's run list has no offset); older matching runs, if any, are out of reach of this tool.", maxRunWindow)
-	}
-	if page.HasMore {
-		next := a.Offset + page.Count
-		page.NextOffset = &next
 	}
 	return page, nil
 }
