@@ -28,6 +28,7 @@ func failedStatus(status string) bool {
 type RunSummary struct {
 	ID               string `json:"id"`
 	AgentID          string `json:"agentId"`
+	AgentName        string `json:"agentName,omitempty" jsonschema:"description=The agent's name (in lists\\, when the agents could be read)"`
 	Status           string `json:"status"`
 	InvocationSource string `json:"invocationSource,omitempty"`
 	TriggerDetail    string `json:"triggerDetail,omitempty"`
@@ -55,7 +56,11 @@ func summarize(r *client.Run) RunSummary {
 // runLine is the one-line markdown form of a run.
 func runLine(r RunSummary) string {
 	parts := []string{fmt.Sprintf("`%s` **%s**", r.ID, r.Status)}
-	parts = append(parts, "agent `"+r.AgentID+"`", "created "+shortTime(r.CreatedAt))
+	who := "agent `" + r.AgentID + "`"
+	if r.AgentName != "" {
+		who = "agent " + r.AgentName + " `" + r.AgentID + "`"
+	}
+	parts = append(parts, who, "created "+shortTime(r.CreatedAt))
 	if r.DurationMs != nil {
 		parts = append(parts, "took "+humanDuration(r.DurationMs))
 	}
@@ -103,6 +108,28 @@ type Page[T any] struct {
 	Note string `json:"note,omitempty"`
 }
 
+// agentNames reads the company's agents beside a list call, so that rows
+// can name them. Best effort: without it the rows keep the ids alone.
+func agentNames(ctx context.Context, d *Deps, companyID string) func() map[string]string {
+	done := make(chan map[string]string, 1)
+	go func() {
+		names := map[string]string{}
+		if agents, err := d.Client.ListAgents(ctx, companyID); err == nil {
+			for _, a := range agents {
+				names[a.ID] = a.Name
+			}
+		}
+		done <- names
+	}()
+	return func() map[string]string { return <-done }
+}
+
+func nameRows(items []RunSummary, names map[string]string) {
+	for i := range items {
+		items[i].AgentName = names[items[i].AgentID]
+	}
+}
+
 // pageFrom cuts [offset, offset+limit) out of what was read. read holds
 // every matching item when exact is true; otherwise at least one more than
 // the page when more exist. It is the one place the envelope is computed.
@@ -137,6 +164,7 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 	if err := optionalID("agentId", a.AgentID, ""); err != nil {
 		return page, err
 	}
+	names := agentNames(ctx, d, companyID)
 	want := a.Offset + a.Limit + 1 // one more than the page tells whether more exist
 	window := min(want, maxRunWindow)
 	if a.Status != "" {
@@ -163,6 +191,7 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 		window = min(window*4, maxRunWindow)
 	}
 	page = pageFrom(matches, a.Offset, a.Limit, exhausted, summarize)
+	nameRows(page.Items, names())
 	if !exhausted && !page.HasMore {
 		page.Note = fmt.Sprintf("Only the newest %d runs can be read (Paperclip's run list has no offset); older matching runs, if any, are out of reach of this tool.", maxRunWindow)
 	}
@@ -443,6 +472,7 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 		return out, err
 	}
 	out.CompanyID = companyID
+	names := agentNames(ctx, d, companyID)
 	rows, err := d.Client.ListLiveRuns(ctx, companyID, maxLiveRuns)
 	if err != nil {
 		return out, err
@@ -450,6 +480,7 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 	for i := range rows {
 		out.Items = append(out.Items, summarize(&rows[i]))
 	}
+	nameRows(out.Items, names())
 	out.Count = len(out.Items)
 	return out, nil
 }

@@ -95,6 +95,26 @@ func TestListRunsPagesVisitEachRunOnce(t *testing.T) {
 	}
 }
 
+func TestListRunsNameTheAgents(t *testing.T) {
+	f := newFake()
+	f.seedRuns(2, func(int) string { return "failed" })
+	f.agents = []client.Agent{{ID: testAgent, CompanyID: testCompany, Name: "Flaky Bot"}}
+	d := f.serve(t)
+	var p Page[RunSummary]
+	md := callOK(t, d, "paperclip_list_heartbeat_runs", map[string]any{"companyId": testCompany}, &p)
+	require.Len(t, p.Items, 2)
+	assert.Equal(t, "Flaky Bot", p.Items[0].AgentName)
+	assert.Contains(t, md, "agent Flaky Bot `"+testAgent+"`")
+
+	f.mu.Lock()
+	f.fail["/api/companies/"+testCompany+"/agents"] = 403 // an agent key that may not list agents
+	f.mu.Unlock()
+	var again Page[RunSummary]
+	callOK(t, d, "paperclip_list_heartbeat_runs", map[string]any{"companyId": testCompany}, &again)
+	require.Len(t, again.Items, 2, "the runs come back all the same")
+	assert.Empty(t, again.Items[0].AgentName)
+}
+
 func TestListRunsTotalIsExactOrAbsent(t *testing.T) {
 	f := newFake()
 	f.seedRuns(8, func(int) string { return "succeeded" })
@@ -110,7 +130,7 @@ func TestListRunsTotalIsExactOrAbsent(t *testing.T) {
 	assert.Equal(t, 8, *p.Total)
 	assert.Equal(t, 8, p.Count)
 	assert.False(t, p.HasMore)
-	assert.Contains(t, f.requests[len(f.requests)-1], "limit=51", "always a bounded request")
+	assert.Contains(t, strings.Join(f.requests, "\n"), "heartbeat-runs?limit=51", "always a bounded request")
 }
 
 func TestListRunsStatusFilterIsAppliedHere(t *testing.T) {

@@ -54,6 +54,19 @@ func TestStdioAgents(t *testing.T) {
 		}
 	}
 
+	names := map[string]string{}
+	for _, r := range rest {
+		names[r.ID] = r.Name
+	}
+	var runs struct {
+		Items []struct{ AgentID, AgentName string } `json:"items"`
+	}
+	s.CallOK(t, "paperclip_list_heartbeat_runs", map[string]any{"limit": 100, "response_format": "json"}, &runs)
+	require.NotEmpty(t, runs.Items)
+	for _, r := range runs.Items {
+		assert.Equal(t, names[r.AgentID], r.AgentName, "run lists name the agent as REST does")
+	}
+
 	failID := w.Agents["fail"]
 	var one agent
 	md := s.CallOK(t, "paperclip_get_agent", map[string]any{"agentId": failID}, nil)
