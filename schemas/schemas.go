@@ -51,6 +51,56 @@ func For(v any) (json.RawMessage, error) {
 	return json.Marshal(m)
 }
 
+// Output is For for a result type, without descriptions: an output schema
+// is for validating structuredContent, and hosts that forward it to the
+// model would pay again for words the tool's description already says.
+func Output(v any) (json.RawMessage, error) {
+	raw, err := For(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	trimOutput(m, 0)
+	return json.Marshal(m)
+}
+
+// outputDepth is how deep an output schema spells out nested objects: the
+// result and the objects in it (a page's items, a run's fields). Deeper
+// objects are declared by their type alone, so that one shared type (a run
+// inside a diagnosis inside ...) is not described again in every tool.
+const outputDepth = 1
+
+// trimOutput removes "description" from a schema and its sub-schemas (never
+// from properties: a property may be called description), and cuts objects
+// below outputDepth down to their type.
+func trimOutput(v any, depth int) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	delete(m, "description")
+	if depth > outputDepth && m["type"] == "object" {
+		for k := range m {
+			if k != "type" {
+				delete(m, k)
+			}
+		}
+		return
+	}
+	for _, k := range []string{"properties", "patternProperties"} {
+		if props, ok := m[k].(map[string]any); ok {
+			for _, sub := range props {
+				trimOutput(sub, depth+1)
+			}
+		}
+	}
+	trimOutput(m["items"], depth) // an array's items are as deep as the array
+	trimOutput(m["additionalProperties"], depth+1)
+}
+
 // anyToEmpty replaces the bare `true` invopop emits for an empty schema
 // (what `any` maps to) with {}: strict TS clients reject boolean schemas.
 func anyToEmpty(v any) {

@@ -65,6 +65,11 @@ func listAgents(ctx context.Context, d *Deps, a ListAgentsArgs) (Page[AgentSumma
 	if err != nil {
 		return page, err
 	}
+	if len(all) == 0 {
+		if err := d.checkCompany(ctx, companyID); err != nil {
+			return page, err
+		}
+	}
 	return pageFrom(all, a.Offset, a.Limit, true, agentSummary), nil
 }
 

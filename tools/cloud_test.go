@@ -204,11 +204,16 @@ func TestCloudToolsOnAServerWithoutTheRoutes(t *testing.T) {
 	// start_connect asked the local server first: the remote was never contacted.
 	assert.Empty(t, e.pair.Remote.Requests())
 
+	// Nothing of the request took effect: a tool error that says why.
+	txt := e.fail(t, "paperclip_update_experimental_settings", map[string]any{"enableCloudSync": true})
+	assert.Contains(t, txt, "No flag of the request took effect (enableCloudSync)")
+	assert.Contains(t, txt, "enableCloudSync was not stored: this Paperclip server (version 2026.916.1) does not know it.")
+	// Part of it took effect: a result that says which part did not.
 	var upd UpdateSettingsResult
-	txt := e.ok(t, "paperclip_update_experimental_settings", map[string]any{"enableCloudSync": true}, &upd)
+	txt = e.ok(t, "paperclip_update_experimental_settings", map[string]any{"enableCloudSync": true, "enableGoalsSidebarLink": true}, &upd)
 	assert.False(t, upd.AllApplied)
 	assert.Equal(t, []string{"enableCloudSync"}, upd.Dropped)
-	assert.Contains(t, txt, "enableCloudSync was not stored: this Paperclip server (version 2026.916.1) does not know it.")
+	assert.Contains(t, txt, "Only part of the update took effect")
 	var got ExperimentalSettings
 	e.ok(t, "paperclip_get_experimental_settings", map[string]any{}, &got)
 	assert.False(t, got.CloudSyncKnown)

@@ -24,30 +24,68 @@ type LogLine struct {
 	Text   string `json:"text"`
 }
 
-// Diagnosis is what went wrong in a run, with the evidence.
+// Diagnosis is what went wrong in a run, with the evidence the text shows:
+// ids, summaries and the last log lines, never whole event payloads or logs
+// (paperclip_list_run_events and paperclip_get_run_log read those).
 type Diagnosis struct {
 	Run         RunDetail     `json:"run"`
 	Agent       *AgentSummary `json:"agent,omitempty" jsonschema:"description=The run's agent (absent when the key in use cannot read it)"`
 	Selected    string        `json:"selected" jsonschema:"description=How the run was chosen"`
 	Failed      bool          `json:"failed"`
 	Summary     []string      `json:"summary" jsonschema:"description=What went wrong\\, in a few lines"`
-	Events      []RunEvent    `json:"events" jsonschema:"description=The run's error and warning events (at most 20)"`
+	Invocation  *Invocation   `json:"invocation,omitempty" jsonschema:"description=The command the adapter ran and its working directory (from the adapter.invoke event)"`
+	Events      []EventBrief  `json:"events" jsonschema:"description=The run's error and warning events (at most 20)"`
 	EventCount  int           `json:"eventCount" jsonschema:"description=How many events the run has in all (of those read)"`
-	LogTail     []LogLine     `json:"logTail" jsonschema:"description=The last lines of the log"`
+	LogTail     []LogLine     `json:"logTail" jsonschema:"description=The last lines of the log (at most 40)"`
 	LogTailFrom int64         `json:"logTailFrom" jsonschema:"description=Byte offset where the tail starts (for paperclip_get_run_log)"`
 	NextSteps   []string      `json:"nextSteps"`
+}
+
+// EventBrief is an event as a diagnosis shows it: its data as clipped text.
+type EventBrief struct {
+	Seq       int64  `json:"seq"`
+	Type      string `json:"type"`
+	Level     string `json:"level,omitempty"`
+	Stream    string `json:"stream,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Data      string `json:"data,omitempty" jsonschema:"description=The event's data as JSON text\\, clipped"`
+	CreatedAt string `json:"createdAt"`
+}
+
+func briefOf(e RunEvent) EventBrief {
+	b := EventBrief{Seq: e.Seq, Type: e.Type, Level: e.Level, Stream: e.Stream, Message: clip(e.Message, 300), CreatedAt: e.CreatedAt}
+	if len(e.Data) > 0 {
+		b.Data = clip(jsonText(e.Data), 300)
+	}
+	return b
+}
+
+func (b EventBrief) line() string {
+	s := fmt.Sprintf("- #%d %s %s %s", b.Seq, clockTime(b.CreatedAt), orDash(b.Level), b.Type)
+	if b.Stream != "" {
+		s += " [" + b.Stream + "]"
+	}
+	if b.Message != "" {
+		s += ": " + oneLine(b.Message, 300)
+	}
+	if b.Data != "" {
+		s += " · data " + b.Data
+	}
+	return s
 }
 
 const (
 	diagnoseSearch  = 100  // runs searched for the latest failure
 	diagnoseTail    = 6144 // bytes of log tail read
 	diagnoseEvents  = 20   // error/warn events kept
+	diagnoseLines   = 40   // log tail lines kept
+	diagnoseLineLen = 400  // characters of a log tail line kept
 	eventPageSize   = 1000 // Paperclip's largest events page
 	eventPagesLimit = 3    // at most 3000 events read
 )
 
 func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
-	out := Diagnosis{Summary: []string{}, Events: []RunEvent{}, LogTail: []LogLine{}, NextSteps: []string{}}
+	out := Diagnosis{Summary: []string{}, Events: []EventBrief{}, LogTail: []LogLine{}, NextSteps: []string{}}
 	run, selected, err := pickRun(ctx, d, a)
 	if err != nil {
 		return out, err
@@ -107,19 +145,32 @@ func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 	if tail.Offset > 0 && len(lines) > 0 && lines[0].partial && lines[0].ts == "" {
 		lines = lines[1:] // the tail starts inside a record: its time and stream are unknown
 	}
+	if len(lines) > diagnoseLines {
+		lines = lines[len(lines)-diagnoseLines:]
+	}
 	for _, l := range lines {
-		out.LogTail = append(out.LogTail, LogLine{Time: l.ts, Stream: l.stream, Text: l.text})
+		out.LogTail = append(out.LogTail, LogLine{Time: l.ts, Stream: l.stream, Text: clip(l.text, diagnoseLineLen)})
 	}
 	out.EventCount = len(events)
 	var firstError *client.RunEvent
 	for i, e := range events {
+		if inv, ok := invocationOf(toEvent(e).Data); ok && out.Invocation == nil {
+			inv.Command = clip(inv.Command, 500)
+			for j := range inv.Args {
+				inv.Args[j] = clip(inv.Args[j], 500)
+			}
+			if len(inv.Args) > 20 {
+				inv.Args = inv.Args[:20]
+			}
+			out.Invocation = &inv
+		}
 		lvl := str(e.Level)
 		if lvl == "error" || lvl == "warn" || lvl == "warning" {
 			if lvl == "error" && firstError == nil {
 				firstError = &events[i]
 			}
 			if len(out.Events) < diagnoseEvents {
-				out.Events = append(out.Events, toEvent(e))
+				out.Events = append(out.Events, briefOf(toEvent(e)))
 			}
 		}
 	}
@@ -127,7 +178,8 @@ func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 		sum := agentSummary(agent)
 		out.Agent = &sum
 	}
-	out.Summary = summaryLines(out.Run, out.Agent, firstError, out.LogTail)
+	out.Run.StdoutExcerpt, out.Run.StderrExcerpt = clip(out.Run.StdoutExcerpt, 1000), clip(out.Run.StderrExcerpt, 1000)
+	out.Summary = summaryLines(out.Run, out.Agent, firstError, out.LogTail, out.Invocation)
 	out.NextSteps = nextSteps(out.Run, tail)
 	return out, nil
 }
@@ -160,7 +212,7 @@ func pickRun(ctx context.Context, d *Deps, a DiagnoseArgs) (*client.Run, string,
 		scope = "agent " + agentID
 	}
 	if len(rows) == 0 {
-		return nil, "", inputErrorf("%s has no heartbeat runs yet: nothing to diagnose. Wake the agent with paperclip_wakeup_agent first.", upperFirst(scope))
+		return nil, "", noRuns(ctx, d, companyID, agentID)
 	}
 	for i := range rows {
 		if failedStatus(rows[i].Status) {
@@ -171,6 +223,28 @@ func pickRun(ctx context.Context, d *Deps, a DiagnoseArgs) (*client.Run, string,
 	}
 	r, err := d.Client.GetRun(ctx, rows[0].ID)
 	return r, fmt.Sprintf("the latest run of %s: none of its last %d runs failed", scope, len(rows)), err
+}
+
+// noRuns says why there is no run to diagnose: no such agent, an agent of
+// another company, no such company, or truly no run yet.
+func noRuns(ctx context.Context, d *Deps, companyID, agentID string) error {
+	if agentID == "" {
+		if err := d.checkCompany(ctx, companyID); err != nil {
+			return err
+		}
+		return inputErrorf("Company %s has no heartbeat runs yet: nothing to diagnose. Wake an agent with paperclip_wakeup_agent first.", companyID)
+	}
+	ag, err := d.Client.GetAgent(ctx, agentID)
+	if apiErr, ok := client.AsAPIError(err); ok && apiErr.Status == 404 {
+		return inputErrorf("No agent has id %s (404 %s). %s", agentID, apiErr.Message, findAgent)
+	}
+	if err != nil {
+		return inputErrorf("Agent %s has no heartbeat runs in company %s (the agent itself could not be read: %s).", agentID, companyID, explain(err, Spec{Name: "paperclip_get_agent"}))
+	}
+	if ag.CompanyID != "" && ag.CompanyID != companyID {
+		return inputErrorf("Agent %s (%s) belongs to company %s, not %s: call again with companyId=%s.", ag.Name, agentID, ag.CompanyID, companyID, ag.CompanyID)
+	}
+	return inputErrorf("Agent %s (%s) has no heartbeat runs yet: nothing to diagnose. Wake it with paperclip_wakeup_agent agentId=%s first.", ag.Name, agentID, agentID)
 }
 
 func upperFirst(s string) string {
@@ -188,7 +262,7 @@ var errorCodeMeaning = map[string]string{
 	"process_lost":   "Paperclip lost track of the agent's process (server restart or crash)",
 }
 
-func summaryLines(r RunDetail, agent *AgentSummary, firstError *client.RunEvent, tail []LogLine) []string {
+func summaryLines(r RunDetail, agent *AgentSummary, firstError *client.RunEvent, tail []LogLine, inv *Invocation) []string {
 	lines := []string{}
 	who := "agent " + r.AgentID
 	if agent != nil {
@@ -205,8 +279,18 @@ func summaryLines(r RunDetail, agent *AgentSummary, firstError *client.RunEvent,
 		}
 	}
 	lines = append(lines, head+".")
-	if r.Error != "" || r.ExitCode != nil {
+	if !terminal(r.Status) {
+		lines = append(lines, "The run has not finished yet: what is shown may change.")
+	} else if r.Status == "succeeded" {
+		lines = append(lines, "The run succeeded: nothing failed, so there is nothing to fix in it.")
+	} else if r.Status == "cancelled" {
+		lines = append(lines, "The run was cancelled before it finished; it did not fail on its own.")
+	}
+	if r.Error != "" || (r.ExitCode != nil && *r.ExitCode != 0) || r.Signal != "" {
 		e := "Error: " + orDash(oneLine(r.Error, 300))
+		if r.Error == "" {
+			e = "No error message"
+		}
 		if r.ErrorCode != "" {
 			e += " [" + r.ErrorCode + "]"
 		}
@@ -238,13 +322,11 @@ func summaryLines(r RunDetail, agent *AgentSummary, firstError *client.RunEvent,
 	if lastErr != "" {
 		lines = append(lines, "Last stderr line: "+oneLine(lastErr, 300))
 	}
+	if inv != nil && (failedStatus(r.Status) || !terminal(r.Status)) {
+		lines = append(lines, "Ran "+inv.String())
+	}
 	if agent != nil && agent.Status == "paused" {
 		lines = append(lines, "The agent is paused"+prefixed(" (", agent.PauseReason)+closeIf(agent.PauseReason)+": wakeups are skipped until it is resumed.")
-	}
-	if !terminal(r.Status) {
-		lines = append(lines, "The run has not finished yet: what is shown may change.")
-	} else if !failedStatus(r.Status) && r.Status != "cancelled" {
-		lines = append(lines, "The run did not fail.")
 	}
 	return lines
 }
@@ -255,9 +337,12 @@ func nextSteps(r RunDetail, tail LogSlice) []string {
 		steps = append(steps, fmt.Sprintf("Read the whole log from the start: paperclip_get_run_log runId=%s offset=0.", r.ID))
 	}
 	steps = append(steps, fmt.Sprintf("All events: paperclip_list_run_events runId=%s afterSeq=0.", r.ID))
-	if terminal(r.Status) {
-		steps = append(steps, fmt.Sprintf("After a fix, run the agent again: paperclip_wakeup_agent agentId=%s.", r.AgentID))
-	} else {
+	switch {
+	case failedStatus(r.Status):
+		steps = append(steps, fmt.Sprintf("After a fix (of the command, its working directory or its input), run the agent again: paperclip_wakeup_agent agentId=%s.", r.AgentID))
+	case terminal(r.Status):
+		steps = append(steps, fmt.Sprintf("To look for a failure instead: paperclip_list_heartbeat_runs agentId=%s status=failed. To run the agent again: paperclip_wakeup_agent agentId=%s.", r.AgentID, r.AgentID))
+	default:
 		steps = append(steps, fmt.Sprintf("Stop it if it is stuck: paperclip_cancel_heartbeat_run runId=%s (board only).", r.ID))
 	}
 	return steps
@@ -273,18 +358,14 @@ func diagnoseMarkdown(_ DiagnoseArgs, g Diagnosis) string {
 		m.blank()
 		m.line("### Error and warning events (%d of %d events)", len(g.Events), g.EventCount)
 		for _, e := range g.Events {
-			m.line("%s", eventLine(e))
+			m.line("%s", e.line())
 		}
 	}
 	if len(g.LogTail) > 0 {
 		m.blank()
 		m.line("### Log tail (from byte %d)", g.LogTailFrom)
 		m.line("```")
-		tail := g.LogTail
-		if len(tail) > 40 {
-			tail = tail[len(tail)-40:]
-		}
-		for _, l := range tail {
+		for _, l := range g.LogTail {
 			m.line("%s", logLine{ts: l.Time, stream: l.Stream, text: l.Text})
 		}
 		m.line("```")

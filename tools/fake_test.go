@@ -31,10 +31,13 @@ type fakePaperclip struct {
 	listCap  int // rows a list returns at most (Paperclip: 1000)
 	agents   []client.Agent
 	fail     map[string]int
+	// companies that exist (GET /companies/{id} answers 200); testCompany by default.
+	companies []client.Company
 }
 
 func newFake() *fakePaperclip {
-	return &fakePaperclip{events: map[string][]client.RunEvent{}, logs: map[string][]byte{}, listCap: 1000, fail: map[string]int{}}
+	return &fakePaperclip{events: map[string][]client.RunEvent{}, logs: map[string][]byte{}, listCap: 1000, fail: map[string]int{},
+		companies: []client.Company{{ID: testCompany, Name: "Test Co", Status: "active"}}}
 }
 
 func (f *fakePaperclip) serve(t *testing.T) *Deps {
@@ -76,6 +79,16 @@ func (f *fakePaperclip) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return max(lo, min(hi, n))
 	}
 	switch {
+	case len(parts) == 1 && parts[0] == "companies":
+		writeJSON(w, 200, f.companies)
+	case len(parts) == 2 && parts[0] == "companies":
+		for _, c := range f.companies {
+			if c.ID == parts[1] {
+				writeJSON(w, 200, c)
+				return
+			}
+		}
+		writeJSON(w, 404, map[string]string{"error": "Company not found"})
 	case len(parts) == 3 && parts[0] == "companies" && parts[2] == "heartbeat-runs":
 		limit := len(f.runs)
 		if q.Has("limit") {

@@ -79,7 +79,7 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
 	}
-	out, err := schemas.For(new(R))
+	out, err := schemas.Output(new(R))
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: output schema: %v", spec.Name, err))
 	}
@@ -121,7 +121,7 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 					res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
 				}
 			}()
-			raw, err := normalizeArgs(req.GetArguments())
+			raw, err := normalizeArgs(spec.Name, req.GetRawArguments())
 			if err != nil {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
@@ -208,7 +208,9 @@ func (d *Deps) scrubBytes(b []byte) []byte {
 	return bytes.ReplaceAll(b, []byte(d.APIKey), []byte("[redacted]"))
 }
 
-// InputError is a problem with the arguments, found before anything is sent.
+// InputError is a failure this server states itself, in words that say
+// what to do: a problem with the arguments, found before anything is sent,
+// or an answer that shows the request did not take effect.
 type InputError struct{ Msg string }
 
 func (e *InputError) Error() string { return e.Msg }
@@ -225,6 +227,7 @@ func buildRegistry() []Tool {
 	all := []Tool{}
 	all = append(all, runTools()...)
 	all = append(all, agentTools()...)
+	all = append(all, companyTools()...)
 	all = append(all, cloudTools()...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })
 	return all

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -76,12 +77,16 @@ func oneLine(s string, max int) string {
 	return clip(strings.Join(strings.Fields(s), " "), max)
 }
 
-// compactJSON renders a JSON value on one line, clipped.
-func compactJSON(raw json.RawMessage, max int) string {
-	if len(raw) == 0 || string(raw) == "null" {
+// jsonText is v as one line of plain JSON: no HTML escapes (\u003e for >),
+// which only make a text harder to read.
+func jsonText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return ""
 	}
-	return clip(string(raw), max)
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func str(p *string) string {

@@ -27,6 +27,7 @@ type LogSlice struct {
 	EOF        bool   `json:"eof" jsonschema:"description=True when nextOffset == totalBytes"`
 	RunStatus  string `json:"runStatus"`
 	Final      bool   `json:"final" jsonschema:"description=True when the run is finished\\, so the log will not grow"`
+	PastEnd    bool   `json:"pastEnd,omitempty" jsonschema:"description=True when offset is beyond the end of the log; nextOffset is then the end"`
 }
 
 func getRunLog(ctx context.Context, d *Deps, a LogArgs) (LogSlice, error) {
@@ -83,6 +84,7 @@ func buildSliceWith(run *client.Run, offset int64, limit int, slice *client.RunL
 			// No byte written yet: an empty slice, not an error.
 			out.TotalBytes = known
 			out.EOF = out.NextOffset >= out.TotalBytes
+			markPastEnd(&out)
 			return out, false, nil
 		}
 		return out, false, logErr
@@ -99,6 +101,14 @@ func buildSliceWith(run *client.Run, offset int64, limit int, slice *client.RunL
 	out.Offset = offset + int64(skipped)
 	out.Content = content
 	out.NextOffset = out.Offset + int64(len(content))
+	if content == "" && !more && offset > known {
+		// Nothing there and nothing after: the offset is past the end. The
+		// size is the run's, not the offset asked for.
+		out.TotalBytes = known
+		out.EOF = true
+		markPastEnd(&out)
+		return out, false, nil
+	}
 	out.TotalBytes = max(known, out.NextOffset)
 	if more && out.TotalBytes <= out.NextOffset {
 		// A live run's log is longer than its recorded size: at least one more byte.
@@ -106,6 +116,16 @@ func buildSliceWith(run *client.Run, offset int64, limit int, slice *client.RunL
 	}
 	out.EOF = out.NextOffset >= out.TotalBytes
 	return out, ambiguous, nil
+}
+
+// markPastEnd turns a slice asked beyond the log's end into an empty slice
+// at the end: nextOffset is where the log ends (as known now), so a caller
+// that follows it reads on from the right place.
+func markPastEnd(s *LogSlice) {
+	if s.Offset <= s.TotalBytes {
+		return
+	}
+	s.PastEnd, s.NextOffset, s.EOF = true, s.TotalBytes, true
 }
 
 // continuationBytes counts the UTF-8 continuation bytes at offset, for the
@@ -210,10 +230,14 @@ func parseLog(content string) []logLine {
 			out = append(out, chunkLines(chunk.TS, chunk.Stream, chunk.Chunk, false)...)
 			continue
 		}
-		ts, stream, text, ok := fragment(rec, i == 0)
+		ts, stream, text, ok := fragment(rec, i == 0, i == len(records)-1)
 		if ok {
 			out = append(out, chunkLines(ts, stream, text, true)...)
 		}
+	}
+	if len(out) == 0 && strings.TrimSpace(content) != "" {
+		// Only record fields and no text of a chunk: show the bytes as they are.
+		out = append(out, logLine{text: strings.TrimSpace(content), partial: true})
 	}
 	return out
 }
@@ -227,9 +251,10 @@ func chunkLines(ts, stream, chunk string, partial bool) []logLine {
 }
 
 // fragment reads what it can from a cut record: the head of one that ends
-// in the slice ({"ts":…,"stream":…,"chunk":"text…), or the tail of one
-// that began before it (…text","seq":12}).
-func fragment(rec string, leading bool) (ts, stream, text string, ok bool) {
+// in the slice ({"ts":…,"stream":…,"chunk":"text…), the tail of one that
+// began before it (…text","seq":12}), or, when the slice lies wholly inside
+// one long record's text, that text.
+func fragment(rec string, leading, trailing bool) (ts, stream, text string, ok bool) {
 	field := func(name string) (string, int) {
 		key := `"` + name + `":"`
 		i := strings.Index(rec, key)
@@ -256,39 +281,55 @@ func fragment(rec string, leading bool) (ts, stream, text string, ok bool) {
 		if end := strings.Index(rec, `","seq":`); end >= 0 {
 			return "", "", unquotePiece(rec[:end]), rec[:end] != ""
 		}
+		if trailing && ts == "" && stream == "" {
+			// Neither end of the record is in the slice: all of it is chunk text.
+			return "", "", unquotePiece(rec), true
+		}
 	}
 	return "", "", "", false
 }
 
 // unquotePiece decodes a piece of a JSON string whose ends may be cut inside
-// an escape sequence.
+// an escape sequence (at the end, up to 6 bytes; at the start, the rest of
+// one: a lone backslash's partner or up to 5 bytes of a \uXXXX).
 func unquotePiece(s string) string {
-	for trim := 0; trim <= 6 && trim <= len(s); trim++ {
-		var out string
-		if json.Unmarshal([]byte(`"`+s[:len(s)-trim]+`"`), &out) == nil {
-			return out
+	for lead := 0; lead <= 5 && lead <= len(s); lead++ {
+		for trim := 0; trim <= 6 && lead+trim <= len(s); trim++ {
+			var out string
+			if json.Unmarshal([]byte(`"`+s[lead:len(s)-trim]+`"`), &out) == nil {
+				return out
+			}
 		}
 	}
 	return s
 }
 
+// String is the line as markdown shows it: "time stream | text". A piece of
+// a record whose time and stream the slice does not hold has a blank prefix.
 func (l logLine) String() string {
-	ts, stream := "?", "?"
+	ts := ""
 	if l.ts != "" {
 		ts = clockTime(l.ts)
-	}
-	if l.stream != "" {
-		stream = l.stream
 	}
 	text := l.text
 	if l.partial {
 		text = "…" + text + "…"
 	}
-	return fmt.Sprintf("%s %-6s| %s", ts, stream, text)
+	return fmt.Sprintf("%-12s %-6s| %s", ts, l.stream, text)
 }
 
 func runLogMarkdown(_ LogArgs, s LogSlice) string {
 	var m md
+	if s.PastEnd {
+		m.line("## Log of run `%s` (%s): %d bytes", s.RunID, s.RunStatus, s.TotalBytes)
+		now := ""
+		if !s.Final {
+			now = " as it is now"
+		}
+		m.line("Offset %d is past the end of the log%s (%d bytes): there is nothing to read there.", s.Offset, now, s.TotalBytes)
+		m.line("Read from offset=0, or the last bytes from offset=%d.", max(0, s.TotalBytes-16384))
+		return m.String()
+	}
 	m.line("## Log of run `%s` (%s): bytes %d–%d of %d", s.RunID, s.RunStatus, s.Offset, s.NextOffset, s.TotalBytes)
 	if s.Content == "" {
 		if s.TotalBytes == 0 {

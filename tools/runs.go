@@ -178,6 +178,11 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 		if err != nil {
 			return page, err
 		}
+		if len(rows) == 0 && a.AgentID == "" {
+			if err := d.checkCompany(ctx, companyID); err != nil {
+				return page, err
+			}
+		}
 		exhausted = len(rows) < window
 		matches = matches[:0]
 		for i := range rows {
@@ -411,25 +416,74 @@ func eventLine(e RunEvent) string {
 	if e.Message != "" {
 		s += ": " + oneLine(e.Message, 200)
 	}
-	if data := dataString(e.Data); data != "" {
-		s += " · data " + data
+	data := e.Data
+	if inv, ok := invocationOf(e.Data); ok {
+		// The command and working directory are what a user needs to fix a
+		// failed process run: never let the clip cut them.
+		s += " · " + inv.String()
+		data = withoutKeys(e.Data, "command", "commandArgs", "args", "cwd")
+	}
+	if len(data) > 0 {
+		s += " · data " + clip(jsonText(data), 300)
 	}
 	return s
 }
 
-func dataString(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case json.RawMessage:
-		return compactJSON(x, 160)
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return ""
-		}
-		return clip(string(b), 160)
+// Invocation is how an adapter started the agent's process, as the
+// adapter.invoke event tells it.
+type Invocation struct {
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+	Cwd     string   `json:"cwd,omitempty"`
+}
+
+// invocationOf reads {command, commandArgs|args, cwd} from event data.
+func invocationOf(data map[string]any) (Invocation, bool) {
+	cmd, _ := data["command"].(string)
+	if cmd == "" {
+		return Invocation{}, false
 	}
+	inv := Invocation{Command: cmd, Args: []string{}}
+	inv.Cwd, _ = data["cwd"].(string)
+	args, _ := data["commandArgs"].([]any)
+	if args == nil {
+		args, _ = data["args"].([]any)
+	}
+	for _, a := range args {
+		inv.Args = append(inv.Args, fmt.Sprint(a))
+	}
+	return inv, true
+}
+
+// String is the command line, shell-quoted, and where it ran.
+func (inv Invocation) String() string {
+	parts := []string{shellQuote(inv.Command)}
+	for _, a := range inv.Args {
+		parts = append(parts, shellQuote(a))
+	}
+	s := "command: " + clip(strings.Join(parts, " "), 1000)
+	if inv.Cwd != "" {
+		s += " · cwd: " + inv.Cwd
+	}
+	return s
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`;&|<>()*?[]{}!#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func withoutKeys(m map[string]any, keys ...string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
 }
 
 func listEventsMarkdown(_ ListEventsArgs, p EventsPage) string {
@@ -476,6 +530,11 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 	rows, err := d.Client.ListLiveRuns(ctx, companyID, maxLiveRuns)
 	if err != nil {
 		return out, err
+	}
+	if len(rows) == 0 {
+		if err := d.checkCompany(ctx, companyID); err != nil {
+			return out, err
+		}
 	}
 	for i := range rows {
 		out.Items = append(out.Items, summarize(&rows[i]))

@@ -259,6 +259,15 @@ func updateExperimentalSettings(ctx context.Context, d *Deps, a UpdateExperiment
 		res.Changes = append(res.Changes, c)
 	}
 	res.AllApplied = len(res.Dropped) == 0 && len(res.NotApplied) == 0
+	if failed := len(res.Dropped) + len(res.NotApplied); failed == len(names) {
+		// Nothing of the request took effect: that is a failure, not a result.
+		why := make([]string, 0, len(res.Changes))
+		for _, c := range res.Changes {
+			why = append(why, c.Message)
+		}
+		next := "paperclip_get_experimental_settings lists the flags this server stores."
+		return res, inputErrorf("No flag of the request took effect (%s): %s %s", strings.Join(names, ", "), strings.Join(why, " "), next)
+	}
 	if res.AllApplied {
 		res.Message = fmt.Sprintf("All %d requested flag(s) are stored as asked.", len(names))
 	} else {

@@ -49,7 +49,10 @@ func (s argSchema) check(tool string, args map[string]any) error {
 		problems = append(problems, fmt.Sprintf("unknown argument %q", k))
 	}
 	for _, k := range s.Required {
-		if v, ok := args[k]; !ok || v == nil || v == "" {
+		switch v, ok := args[k]; {
+		case ok && v == nil:
+			problems = append(problems, fmt.Sprintf("%s is required (null counts as not given)", k))
+		case !ok || v == "":
 			problems = append(problems, fmt.Sprintf("%s is required", k))
 		}
 	}
@@ -135,20 +138,35 @@ func rangeText(lo, hi *float64) string {
 }
 
 // normalizeArgs gives arguments their JSON shapes (numbers as float64, ...),
-// whatever Go values an in-process caller used.
-func normalizeArgs(raw map[string]any) (map[string]any, error) {
-	if raw == nil {
+// whatever Go values an in-process caller used. Arguments that are not a
+// JSON object (an array, a string, a number) are refused: they name no
+// parameter, so nothing in them could be used. Absent or null arguments are
+// an empty object.
+func normalizeArgs(tool string, raw any) (map[string]any, error) {
+	var b []byte
+	switch v := raw.(type) {
+	case nil:
 		return map[string]any{}, nil
+	case json.RawMessage:
+		b = v
+	default:
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			return nil, inputErrorf("The arguments of %s are not JSON (%v). Send a JSON object of named parameters; nothing was sent to Paperclip.", tool, err)
+		}
 	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return nil, inputErrorf("the arguments are not JSON: %v", err)
+	var any0 any
+	if err := json.Unmarshal(b, &any0); err != nil {
+		return nil, inputErrorf("The arguments of %s are not JSON (%v). Send a JSON object of named parameters; nothing was sent to Paperclip.", tool, err)
 	}
-	out := map[string]any{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, inputErrorf("the arguments are not a JSON object: %v", err)
+	switch v := any0.(type) {
+	case nil:
+		return map[string]any{}, nil
+	case map[string]any:
+		return v, nil
+	default:
+		return nil, inputErrorf("The arguments of %s must be a JSON object of named parameters, e.g. {\"runId\": \"…\"}; got %s. Nothing was sent to Paperclip.", tool, jsonKind(v))
 	}
-	return out, nil
 }
 
 func enumHas(enum []any, s string) bool {

@@ -25,7 +25,8 @@ func TestCloudFailuresThroughTheBinary(t *testing.T) {
 			msg := s.fail(t, name, args)
 			assert.Contains(t, msg, "This Paperclip server does not serve cloud upstream sync (version 2026.916.1)", name)
 		}
-		txt := s.ok(t, "paperclip_update_experimental_settings", map[string]any{"enableCloudSync": true}, nil)
+		txt := s.fail(t, "paperclip_update_experimental_settings", map[string]any{"enableCloudSync": true})
+		assert.Contains(t, txt, "No flag of the request took effect")
 		assert.Contains(t, txt, "enableCloudSync was not stored: this Paperclip server (version 2026.916.1) does not know it.")
 	})
 
