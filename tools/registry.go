@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -177,13 +178,32 @@ func decodeArgs[A any](raw map[string]any, defaults map[string]any) (A, error) {
 	return args, nil
 }
 
+// maxResultChars bounds the text of every result: hosts spill or cut longer
+// ones, so a longer text is cut here, at a line, with a line that says so.
+const maxResultChars = 25000
+
 // respond builds the result: the structured content, and a text block that
 // is markdown or the very same JSON bytes.
 func (d *Deps) respond(js []byte, text string) *mcp.CallToolResult {
 	return &mcp.CallToolResult{
-		Content:           []mcp.Content{mcp.NewTextContent(d.scrub(text))},
+		Content:           []mcp.Content{mcp.NewTextContent(boundText(d.scrub(text)))},
 		StructuredContent: json.RawMessage(d.scrubBytes(js)),
 	}
+}
+
+// boundText cuts a text longer than maxResultChars at the last line break
+// that fits, and says how to see the rest. It is the one output bound.
+func boundText(s string) string {
+	if utf8.RuneCountInString(s) <= maxResultChars {
+		return s
+	}
+	const note = "\n[Cut: this result is longer than 25,000 characters. Ask for less: a smaller limit or limitBytes, a later offset, or a filter.]\n"
+	keep := []rune(s)[:maxResultChars-utf8.RuneCountInString(note)]
+	cut := string(keep)
+	if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return cut + note
 }
 
 func (d *Deps) logger() *slog.Logger {

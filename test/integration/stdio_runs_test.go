@@ -472,9 +472,9 @@ func TestStdioDiagnoseRun(t *testing.T) {
 		assert.Equal(t, id, g.Run.ID)
 		assert.False(t, g.Failed)
 		assert.Equal(t, "succeeded", g.Run.Status)
-		assert.Contains(t, g.Summary, "The run did not fail.")
+		assert.Contains(t, g.Summary, "The run succeeded: nothing failed")
 		text := s.CallOK(t, "paperclip_diagnose_run", map[string]any{"runId": id}, nil)
-		assert.Contains(t, text, "The run did not fail.")
+		assert.Contains(t, text, "The run succeeded: nothing failed")
 	})
 
 	t.Run("an agent with no failure gets its newest run, said not to have failed", func(t *testing.T) {
@@ -483,7 +483,7 @@ func TestStdioDiagnoseRun(t *testing.T) {
 		callJSON(t, s, "paperclip_diagnose_run", map[string]any{"agentId": w.Agents["ok"], "companyId": w.CompanyID}, &g)
 		assert.Equal(t, newest.ID, g.Run.ID)
 		assert.False(t, g.Failed)
-		assert.Contains(t, g.Summary, "The run did not fail.")
+		assert.Contains(t, g.Summary, "The run succeeded: nothing failed")
 	})
 
 	t.Run("the company's newest failure without agentId", func(t *testing.T) {
