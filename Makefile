@@ -2,13 +2,16 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test unit bench snapshots clean
+.PHONY: build run stop test unit bench snapshots clean
 
 build: ## static binary in bin/
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/paperclip-mcp ./cmd/paperclip-mcp
 
 run: ## the server on stdio, against PAPERCLIP_API_URL or a local real Paperclip
 	@bash examples/run.sh
+
+stop: ## stop the local Paperclip that `make run` started (PAPERCLIP_PORT=... make stop for another port)
+	@bash test/paperclip/down.sh
 
 test: ## every test: unit, integration against a real Paperclip, real MCP clients
 	@bash test/all.sh

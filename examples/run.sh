@@ -5,9 +5,11 @@
 #
 # With PAPERCLIP_API_URL set, the server talks to that Paperclip as is.
 # Without it, a real local Paperclip (npm paperclipai, pinned) is installed
-# once and started on 127.0.0.1:3199 by test/paperclip/up.sh, and when it has
-# no company yet a demo company is created with an agent whose run failed,
-# so that "why did my agent's last run fail?" has an answer.
+# once and started on 127.0.0.1:3199 by test/paperclip/up.sh (or reused when
+# one of ours runs; moved to the next free port when another program holds
+# 3199, unless PAPERCLIP_PORT is set), and when it has no company yet a demo
+# company is created with an agent whose run failed, so that "why did my
+# agent's last run fail?" has an answer. `make stop` stops that Paperclip.
 # stdout is the MCP stream: everything this script says goes to stderr.
 set -euo pipefail
 exec 3>&1 1>&2
@@ -20,9 +22,54 @@ if [ ! -x "$BIN" ] || [ -n "$(find "$ROOT/cmd" "$ROOT/client" "$ROOT/tools" "$RO
   (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$BIN" ./cmd/paperclip-mcp)
 fi
 
+HINT_ENV="" # the settings a host must repeat to get this very server
+
+# A Paperclip that up.sh started is "ours": its state dir's pid file names a
+# live `paperclipai run` of that dir. Prints its embedded Postgres port.
+ours() { # port
+  local st="/var/tmp/paperclip-mcp/state-$1" pid
+  pid="$(cat "$st/server.pid" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"paperclipai/dist/index.js run --data-dir $st/data"* ]] || return 1
+  sed -nE 's/.*pg_port=([0-9]+).*/\1/p' "$st/server.meta" 2>/dev/null
+}
+busy() { (exec 7<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 if [ -z "${PAPERCLIP_API_URL:-}" ]; then
-  say "PAPERCLIP_API_URL is not set: starting a local real Paperclip (first time: ~1-2 min to install)"
-  eval "$(bash "$ROOT/test/paperclip/up.sh")"
+  if [ -z "${PAPERCLIP_PORT:-}" ]; then
+    # No port asked for: reuse a Paperclip of ours, else take the first free
+    # port from 3199 on (and a free Postgres port from 54339 on), and say so.
+    for p in $(seq 3199 3218); do
+      if pg="$(ours "$p")" && [ -n "$pg" ]; then
+        PAPERCLIP_PORT="$p" PAPERCLIP_PG_PORT="$pg"
+        [ "$p" = 3199 ] || say "reusing the local Paperclip of ours on 127.0.0.1:$p"
+        break
+      fi
+      if ! busy "$p"; then
+        PAPERCLIP_PORT="$p"
+        [ "$p" = 3199 ] || say "127.0.0.1:3199 is in use by another program: using 127.0.0.1:$p (PAPERCLIP_PORT=$p)"
+        break
+      fi
+    done
+    [ -n "${PAPERCLIP_PORT:-}" ] || { say "ports 3199-3218 are all in use: set PAPERCLIP_PORT to a free port, or PAPERCLIP_API_URL to a running Paperclip"; exit 1; }
+    if [ -z "${PAPERCLIP_PG_PORT:-}" ]; then
+      for q in $(seq 54339 54358); do
+        busy "$q" || { PAPERCLIP_PG_PORT="$q"; break; }
+      done
+      [ -n "${PAPERCLIP_PG_PORT:-}" ] || { say "ports 54339-54358 are all in use: set PAPERCLIP_PG_PORT to a free port"; exit 1; }
+      [ "$PAPERCLIP_PG_PORT" = 54339 ] || say "127.0.0.1:54339 is in use: the embedded Postgres uses 127.0.0.1:$PAPERCLIP_PG_PORT (PAPERCLIP_PG_PORT=$PAPERCLIP_PG_PORT)"
+    fi
+    export PAPERCLIP_PORT PAPERCLIP_PG_PORT
+  elif [ -z "${PAPERCLIP_PG_PORT:-}" ] && pg="$(ours "$PAPERCLIP_PORT")" && [ -n "$pg" ]; then
+    export PAPERCLIP_PG_PORT="$pg" # ours runs there: take its Postgres port too
+  fi
+  [ "$PAPERCLIP_PORT" = 3199 ] || HINT_ENV+=" -e PAPERCLIP_PORT=$PAPERCLIP_PORT"
+  [ "${PAPERCLIP_PG_PORT:-54339}" = 54339 ] || HINT_ENV+=" -e PAPERCLIP_PG_PORT=$PAPERCLIP_PG_PORT"
+  say "PAPERCLIP_API_URL is not set: using a local real Paperclip on 127.0.0.1:$PAPERCLIP_PORT"
+  # up.sh prints export lines, or one line saying why it cannot start (a busy port...).
+  EXPORTS="$(bash "$ROOT/test/paperclip/up.sh")" || { say "could not start the local Paperclip (the line above says why)"; exit 1; }
+  eval "$EXPORTS"
+  say "it keeps running after this server exits; stop it with: make stop$([ "$PAPERCLIP_PORT" = 3199 ] || echo " PAPERCLIP_PORT=$PAPERCLIP_PORT")"
   API="$PAPERCLIP_API_URL/api"
   json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);const v=eval(process.argv[1]);process.stdout.write(v==null?"":String(v))})' "$1"; }
   post() { curl -sf -m 30 -X POST "$API$1" -H 'content-type: application/json' --data-binary "$2"; }
@@ -37,7 +84,11 @@ if [ -z "${PAPERCLIP_API_URL:-}" ]; then
     fi
     export PAPERCLIP_COMPANY_ID
   fi
+else
+  HINT_ENV+=" -e PAPERCLIP_API_URL=$PAPERCLIP_API_URL"
+  [ -z "${PAPERCLIP_API_KEY:-}" ] || HINT_ENV+=" -e PAPERCLIP_API_KEY=<your key>"
 fi
+[ -z "${PAPERCLIP_COMPANY_ID:-}" ] || HINT_ENV+=" -e PAPERCLIP_COMPANY_ID=$PAPERCLIP_COMPANY_ID"
 say "serving MCP on stdio against $PAPERCLIP_API_URL${PAPERCLIP_COMPANY_ID:+ (company $PAPERCLIP_COMPANY_ID)}"
-say "connect a host to this command, e.g.: claude mcp add paperclip -- bash $ROOT/examples/run.sh"
+say "connect a host to this command, e.g.: claude mcp add paperclip$HINT_ENV -- bash $ROOT/examples/run.sh"
 exec "$BIN" "$@" 1>&3 3>&-

@@ -20,6 +20,11 @@ eval "$(cat /tmp/paperclip-mcp-test-env.$$)"; rm -f /tmp/paperclip-mcp-test-env.
 trap 'bash test/paperclip/down.sh "$STATE" || true' EXIT
 export PAPERCLIP_IT_URL="$PAPERCLIP_API_URL"
 
+# One build of the server for every test process and the clients below.
+mkdir -p bin
+CGO_ENABLED=0 go build -trimpath -o bin/paperclip-mcp ./cmd/paperclip-mcp
+export PAPERCLIP_MCP_BIN="$ROOT/bin/paperclip-mcp"
+
 say "go vet"
 go vet ./...
 say "go test -race ./... (unit + integration against Paperclip $PAPERCLIP_VERSION)"
@@ -28,8 +33,6 @@ go test -race -count=1 -json ./... 2>&1 | "$PAPERCLIP_NODE" test/gotest-summary.
 GO_LINE="$(tail -n 1 /tmp/paperclip-mcp-gotest.$$)"; rm -f /tmp/paperclip-mcp-gotest.$$
 
 say "real MCP clients"
-mkdir -p bin
-CGO_ENABLED=0 go build -trimpath -o bin/paperclip-mcp ./cmd/paperclip-mcp
 PAPERCLIP_COMPANY_ID="$(curl -sf -m 30 -X POST "$PAPERCLIP_API_URL/api/companies" -H 'content-type: application/json' \
   --data-binary '{"name":"MCP Clients Co"}' | "$PAPERCLIP_NODE" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).id))')"
 export PAPERCLIP_COMPANY_ID

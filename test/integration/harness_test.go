@@ -25,6 +25,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paperclip-mcp/paperclip-mcp/test/stdio"
 )
 
 // baseURL is the Paperclip origin, without a trailing slash or /api. Empty when
@@ -44,7 +46,7 @@ func TestMain(m *testing.M) {
 			"(start one with: eval \"$(bash test/paperclip/up.sh)\"; export PAPERCLIP_IT_URL=$PAPERCLIP_API_URL)")
 	}
 	baseURL = u
-	os.Exit(m.Run())
+	stdio.Main(m)
 }
 
 var (

@@ -324,6 +324,28 @@ func TestStdioGetRunLog(t *testing.T) {
 		assert.Equal(t, *run.LogBytes, sl.NextOffset)
 		assert.Equal(t, *run.LogBytes, sl.TotalBytes)
 		assert.True(t, sl.EOF)
+
+		// Far past the end: an empty slice with the true size, never the offset.
+		sl = mcpLogSlice{}
+		callJSON(t, s, "paperclip_get_run_log", map[string]any{"runId": runID, "offset": 99999999}, &sl)
+		assert.Empty(t, sl.Content)
+		assert.Equal(t, *run.LogBytes, sl.TotalBytes, "totalBytes is the log's size")
+		assert.Equal(t, *run.LogBytes, sl.NextOffset)
+		assert.True(t, sl.EOF)
+		text := s.CallOK(t, "paperclip_get_run_log", map[string]any{"runId": runID, "offset": 99999999}, nil)
+		assert.Contains(t, text, fmt.Sprintf("Offset 99999999 is past the end of the log (%d bytes)", *run.LogBytes))
+	})
+
+	t.Run("a slice inside one record shows the text it holds", func(t *testing.T) {
+		t.Parallel()
+		s := startMCP(t, nil)
+		at := int64(stderrAt) + int64(len("biglog "))
+		text := s.CallOK(t, "paperclip_get_run_log", map[string]any{"runId": runID, "offset": at, "limitBytes": 10}, nil)
+		t.Logf("markdown:\n%s", text)
+		assert.Equal(t, "010 stderr", full[at:at+10])
+		assert.Contains(t, text, "010 stderr", "the markdown shows the content of the slice")
+		assert.NotContains(t, text, "```\n```", "never an empty code block")
+		assert.NotContains(t, text, "? ?")
 	})
 
 	t.Run("markdown shows readable lines", func(t *testing.T) {
@@ -465,6 +487,16 @@ func TestStdioDiagnoseRun(t *testing.T) {
 		assert.NotContains(t, text, `"chunk"`)
 	})
 
+	t.Run("an agent id that does not exist is said to be no agent", func(t *testing.T) {
+		missing := "99999999-9999-4999-8999-999999999999"
+		code, _ := newAPI(t).raw("GET", "/agents/"+missing, nil)
+		require.Equal(t, 404, code, "REST knows no such agent")
+		msg := s.CallErr(t, "paperclip_diagnose_run", map[string]any{"agentId": missing, "companyId": w.CompanyID})
+		assert.Contains(t, msg, "No agent has id "+missing)
+		assert.Contains(t, msg, "paperclip_list_agents")
+		assert.NotContains(t, msg, "wake")
+	})
+
 	t.Run("runId of a succeeded run says it did not fail", func(t *testing.T) {
 		id := w.Runs["ok"][0]
 		var g mcpDiagnosis
@@ -472,7 +504,7 @@ func TestStdioDiagnoseRun(t *testing.T) {
 		assert.Equal(t, id, g.Run.ID)
 		assert.False(t, g.Failed)
 		assert.Equal(t, "succeeded", g.Run.Status)
-		assert.Contains(t, g.Summary, "The run succeeded: nothing failed")
+		assert.Contains(t, g.Summary, "The run succeeded: nothing failed, so there is nothing to fix in it.")
 		text := s.CallOK(t, "paperclip_diagnose_run", map[string]any{"runId": id}, nil)
 		assert.Contains(t, text, "The run succeeded: nothing failed")
 	})
@@ -483,7 +515,7 @@ func TestStdioDiagnoseRun(t *testing.T) {
 		callJSON(t, s, "paperclip_diagnose_run", map[string]any{"agentId": w.Agents["ok"], "companyId": w.CompanyID}, &g)
 		assert.Equal(t, newest.ID, g.Run.ID)
 		assert.False(t, g.Failed)
-		assert.Contains(t, g.Summary, "The run succeeded: nothing failed")
+		assert.Contains(t, g.Summary, "The run succeeded: nothing failed, so there is nothing to fix in it.")
 	})
 
 	t.Run("the company's newest failure without agentId", func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 var (
 	buildOnce sync.Once
 	binPath   string
+	binDir    string
 	buildErr  error
 	buildOut  []byte
 )
@@ -34,7 +35,9 @@ func RepoRoot() string {
 }
 
 // Binary builds cmd/paperclip-mcp once per test process (or uses
-// PAPERCLIP_MCP_BIN when set) and returns its path.
+// PAPERCLIP_MCP_BIN when set, as test/all.sh does: one build per run) and
+// returns its path. A package that calls it runs its tests through Main, which
+// removes the build when the tests end.
 func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("PAPERCLIP_MCP_BIN"); p != "" {
@@ -46,6 +49,7 @@ func Binary(t testing.TB) string {
 			buildErr = err
 			return
 		}
+		binDir = dir
 		binPath = filepath.Join(dir, "paperclip-mcp")
 		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/paperclip-mcp")
 		cmd.Dir = RepoRoot()
@@ -55,6 +59,16 @@ func Binary(t testing.TB) string {
 		t.Fatalf("building paperclip-mcp: %v\n%s", buildErr, buildOut)
 	}
 	return binPath
+}
+
+// Main runs a package's tests and then removes the binary Binary built, so
+// that no test process leaves one behind: func TestMain(m *testing.M) { stdio.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 // Session is a running paperclip-mcp process with an initialized client.
