@@ -57,6 +57,15 @@ func (d *Deps) agent(arg string, required bool) (string, error) {
 
 const findRun = "Find run ids with paperclip_list_heartbeat_runs."
 
+// clipTail keeps the last n runes of s, marked with a leading "…".
+func clipTail(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return "…" + string(r[len(r)-n:])
+}
+
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

@@ -249,14 +249,19 @@ type RunDetail struct {
 	Signal        string `json:"signal,omitempty"`
 	Phase         string `json:"phase,omitempty" jsonschema:"description=Paperclip's execution phase (e.g. working\\, completed\\, failed)"`
 	PhaseLabel    string `json:"phaseLabel,omitempty"`
-	StdoutExcerpt string `json:"stdoutExcerpt,omitempty"`
-	StderrExcerpt string `json:"stderrExcerpt,omitempty"`
+	StdoutExcerpt string `json:"stdoutExcerpt,omitempty" jsonschema:"description=The end of Paperclip's stdout excerpt (at most 4000 characters; the whole output is in paperclip_get_run_log)"`
+	StderrExcerpt string `json:"stderrExcerpt,omitempty" jsonschema:"description=The end of Paperclip's stderr excerpt (at most 4000 characters)"`
 	Finished      bool   `json:"finished" jsonschema:"description=True when the status is final"`
 }
 
+// excerptChars bounds each excerpt in a run's result: Paperclip keeps the
+// last ~25,000 characters of each stream, which alone would pass the output
+// bound. The end is kept: that is where a failure shows.
+const excerptChars = 4000
+
 func detail(r *client.Run) RunDetail {
 	d := RunDetail{RunSummary: summarize(r), CompanyID: r.CompanyID, Signal: str(r.Signal),
-		StdoutExcerpt: str(r.StdoutExcerpt), StderrExcerpt: str(r.StderrExcerpt), Finished: terminal(r.Status)}
+		StdoutExcerpt: clipTail(str(r.StdoutExcerpt), excerptChars), StderrExcerpt: clipTail(str(r.StderrExcerpt), excerptChars), Finished: terminal(r.Status)}
 	if r.Execution != nil {
 		d.Phase, d.PhaseLabel = r.Execution.Phase, r.Execution.Label
 	}
@@ -299,10 +304,10 @@ func runDetailMarkdown(m *md, r RunDetail) {
 		m.line("- log: %s (%d bytes)", humanBytes(*r.LogBytes), *r.LogBytes)
 	}
 	if r.StdoutExcerpt != "" {
-		m.line("- stdout excerpt: %s", oneLine(r.StdoutExcerpt, 400))
+		m.line("- stdout excerpt (its end): %s", clipTail(strings.Join(strings.Fields(r.StdoutExcerpt), " "), 400))
 	}
 	if r.StderrExcerpt != "" {
-		m.line("- stderr excerpt: %s", oneLine(r.StderrExcerpt, 400))
+		m.line("- stderr excerpt (its end): %s", clipTail(strings.Join(strings.Fields(r.StderrExcerpt), " "), 400))
 	}
 }
 
