@@ -142,18 +142,17 @@ func getAgentMarkdown(_ AgentArgs, a AgentDetail) string {
 }
 
 func agentTools() []Tool {
-	const area = "Agents"
 	return []Tool{
-		define(Spec{Name: "paperclip_list_agents", Title: "List agents", Area: area,
+		define(Spec{Name: "paperclip_list_agents", Title: "List agents", Toolset: Agents,
 			Description: "List a company's agents with their status (idle, running, paused, error, ...), role, adapter, last run, and why an agent is in error or paused, " +
 				"as {items,total,count,offset,limit,has_more,next_offset}. Paperclip returns every agent at once (the route takes no paging parameters), so total is exact. " +
 				"Use it to turn a name into an agentId.",
-			ReadOnly: true, Idempotent: true, NotFound: "Check companyId."},
+			Access: Read, NotFound: "Check companyId."},
 			listAgents, listAgentsMarkdown),
-		define(Spec{Name: "paperclip_get_agent", Title: "Get an agent", Area: area,
+		define(Spec{Name: "paperclip_get_agent", Title: "Get an agent", Toolset: Agents,
 			Description: "One agent: status, role, adapter, reporting line, last run, error or pause reason, budget. " +
 				"Its adapter configuration is not shown (it may hold secrets). Then paperclip_diagnose_run agentId=… for its latest failure.",
-			ReadOnly: true, Idempotent: true, NotFound: findAgent},
+			Access: Read, NotFound: findAgent},
 			getAgent, getAgentMarkdown),
 	}
 }

@@ -210,3 +210,16 @@ func TestBoundTextCutsAtALineAndSaysHowToPage(t *testing.T) {
 		assert.Equal(t, 99, utf8.RuneCountInString(l), "only whole lines are kept")
 	}
 }
+
+func TestGetCompany(t *testing.T) {
+	f := newFake()
+	d := f.serve(t)
+	d.CompanyID = testCompany
+	var c CompanySummary
+	md := callOK(t, d, "paperclip_get_company", map[string]any{}, &c)
+	assert.Equal(t, testCompany, c.ID, "companyId defaults to PAPERCLIP_COMPANY_ID")
+	assert.Contains(t, md, "`"+testCompany+"`")
+	msg := callErr(t, d, "paperclip_get_company", map[string]any{"companyId": "99999999-9999-4999-8999-999999999999"})
+	assert.Contains(t, msg, "Not found (404")
+	assert.Contains(t, msg, "paperclip_list_companies")
+}

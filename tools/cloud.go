@@ -18,8 +18,6 @@ import (
 // into errCloudUnsupported with the server's version, so that the user is
 // told plainly instead of reading a bare 404.
 
-const cloudArea = "Cloud upstream sync"
-
 // Following a push with wait=true: poll this often, for at most this long.
 // 50 s stays under the 60 s request timeout of the TypeScript MCP SDK's
 // clients; a longer push is left running and the result says how to follow
@@ -142,9 +140,6 @@ func explainCloud(err error, spec Spec) (string, bool) {
 	connID := pathAfter(apiErr.Path, "cloud-upstreams")
 	runID := pathAfter(apiErr.Path, "push-runs")
 	switch {
-	case apiErr.Status == 404 && msg == "API route not found" && spec.Area == cloudArea:
-		return fmt.Sprintf("This Paperclip server does not serve cloud upstream sync: %s %s answers 404 \"API route not found\". "+
-			"No setting changes that; nothing changed.", apiErr.Method, apiErr.Path), true
 	case msg == "Cloud sync is not enabled":
 		return fmt.Sprintf("Cloud upstream sync is turned off on this Paperclip instance (404 Cloud sync is not enabled). "+
 			"An instance admin turns it on with paperclip_update_experimental_settings enableCloudSync=true (board key); then call %s again.", spec.Name), true
@@ -1178,72 +1173,61 @@ func activateCloudEntitiesMarkdown(_ ActivateArgs, r ActivateResult) string {
 func cloudTools() []Tool {
 	const notFound = "List connections and runs with paperclip_list_cloud_upstreams."
 	return []Tool{
-		define(Spec{Name: "paperclip_get_experimental_settings", Title: "Get experimental settings", Area: cloudArea, BoardOnly: true,
-			Description: "The Paperclip instance's experimental settings: every boolean flag (on/off) and the other values, plus whether this server knows enableCloudSync " +
-				"(the flag cloud upstream sync needs) and its version. Change flags with paperclip_update_experimental_settings.",
-			ReadOnly: true, Idempotent: true},
-			getExperimentalSettings, getExperimentalSettingsMarkdown),
-		define(Spec{Name: "paperclip_update_experimental_settings", Title: "Update experimental settings", Area: cloudArea, BoardOnly: true,
-			Description: "Set experimental flags of the Paperclip instance (instance admin); only those given change, e.g. enableCloudSync=true before cloud upstream sync. " +
-				"Paperclip silently drops flags it does not know and still answers 200, so this tool reads the settings back and reports, flag by flag, " +
-				"what was stored, what was already so, and what the server dropped or kept.",
-			Idempotent: true},
-			updateExperimentalSettings, updateExperimentalSettingsMarkdown),
-		define(Spec{Name: "paperclip_check_cloud_upstream", Title: "Check a cloud upstream target", Area: cloudArea,
+		define(Spec{Name: "paperclip_check_cloud_upstream", Title: "Check a cloud upstream target", Toolset: Cloud,
 			Description: "Read a Paperclip Cloud stack's /.well-known/paperclip-upstream document (no credentials are sent) and say whether it is a usable target: " +
 				"the paperclip-upstream-discovery-v1 schema, the cloud_sync feature flag, a transfer schema major equal to this Paperclip's (1), browser (PKCE) authorization, https unless localhost. " +
 				"Each problem says what to do. Use it before paperclip_start_cloud_connect.",
-			ReadOnly: true, Idempotent: true, OpenWorld: true},
+			Access: Read, OpenWorld: true},
 			checkCloudUpstream, checkCloudUpstreamMarkdown),
-		define(Spec{Name: "paperclip_list_cloud_upstreams", Title: "List cloud upstreams", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_list_cloud_upstreams", Title: "List cloud upstreams", Toolset: Cloud, BoardOnly: true,
 			Description: "A company's cloud upstream connections (target stack, tokenStatus: pending, connected, expired, revoked) and its last 50 push runs " +
 				"(status, step, progress). Use it to find connectionId and runId.",
-			ReadOnly: true, Idempotent: true, NotFound: "Check companyId."},
+			Access: Read, NotFound: "Check companyId."},
 			listCloudUpstreams, listCloudUpstreamsMarkdown),
-		define(Spec{Name: "paperclip_start_cloud_connect", Title: "Start connecting to a cloud stack", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_start_cloud_connect", Title: "Start connecting to a cloud stack", Toolset: Cloud, BoardOnly: true,
 			Description: "Start connecting a local company to a Paperclip Cloud stack. Checks the stack first (as paperclip_check_cloud_upstream), then returns " +
 				"the authorization URL for the person to open and approve, and the pending connection id. After approval the browser lands on " +
 				"redirectUri?code=…&state=…; pass both to paperclip_finish_cloud_connect. Also the way to reconnect after a token expired or was revoked.",
-			OpenWorld: true, NotFound: "Check companyId."},
+			Access: Write, OpenWorld: true, NotFound: "Check companyId."},
 			startCloudConnect, startCloudConnectMarkdown),
-		define(Spec{Name: "paperclip_finish_cloud_connect", Title: "Finish connecting to a cloud stack", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_finish_cloud_connect", Title: "Finish connecting to a cloud stack", Toolset: Cloud, BoardOnly: true,
 			Description: "Finish a connection started with paperclip_start_cloud_connect: give the pendingConnectionId and the code and state from the address the browser landed on. " +
 				"Paperclip trades the code for a token (a code works once); the connection becomes connected. Next: paperclip_preview_cloud_push.",
-			OpenWorld: true, NotFound: "Use the pendingConnectionId from paperclip_start_cloud_connect."},
+			Access: Write, OpenWorld: true, NotFound: "Use the pendingConnectionId from paperclip_start_cloud_connect."},
 			finishCloudConnect, finishCloudConnectMarkdown),
 		// Preview only reads, but it asks the cloud stack about conflicts: open world.
-		define(Spec{Name: "paperclip_preview_cloud_push", Title: "Preview a cloud push", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_preview_cloud_push", Title: "Preview a cloud push", Toolset: Cloud, BoardOnly: true,
 			Description: "Dry run of a push: counts per entity type, warnings with severity, conflicts (entity type, local and cloud labels, planned action, reason) " +
 				"and a one-line verdict: ready, needs attention (conflicts or stale mappings; exit code 2), or blocked (schema mismatch or a blocker warning; exit code 3). " +
 				"Nothing is written. Resolve what it lists, preview again, then paperclip_cloud_push.",
-			ReadOnly: true, Idempotent: true, OpenWorld: true, NotFound: notFound},
+			Access: Read, OpenWorld: true, NotFound: notFound},
 			previewCloudPush, previewCloudPushMarkdown),
 		// Destructive: a push may update entities that already exist in the
 		// cloud stack (planned action "update"), not only add new ones.
-		define(Spec{Name: "paperclip_cloud_push", Title: "Push a company to the cloud", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_cloud_push", Title: "Push a company to the cloud", Toolset: Cloud, BoardOnly: true,
 			Description: "Start pushing the company over a connected connection; everything lands in the cloud stack paused. One push at a time per connection. " +
 				"With wait=true, follows the run until it ends (at most 50 s; a longer push keeps running) and sends progress notifications as it walks connect, scan, preview, push, verify, activate; " +
 				"otherwise follow it with paperclip_get_cloud_push_run. After a failure, push again with retryOfRunId. Preview first with paperclip_preview_cloud_push.",
-			Destructive: true, OpenWorld: true, NotFound: notFound},
+			Access: Destructive, OpenWorld: true, NotFound: notFound},
 			cloudPush, cloudPushMarkdown),
-		define(Spec{Name: "paperclip_get_cloud_push_run", Title: "Get a cloud push run", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_get_cloud_push_run", Title: "Get a cloud push run", Toolset: Cloud, BoardOnly: true,
 			Description: "One push run: status, active step, progress %, counts, warnings, conflicts, events, the activation state of agents, routines and monitors, " +
 				"and the error of a failed run. Says what to call next.",
-			ReadOnly: true, Idempotent: true, NotFound: notFound},
+			Access: Read, NotFound: notFound},
 			getCloudPushRun, getCloudPushRunMarkdown),
 		// Destructive: it abandons a push half way; what already reached the
 		// cloud stack stays there, and only a new push (retryOfRunId) resumes.
 		// Idempotent: a run that is not running comes back unchanged.
 		// Open world: Paperclip tells the cloud stack to cancel its import.
-		define(Spec{Name: "paperclip_cancel_cloud_push_run", Title: "Cancel a cloud push run", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_cancel_cloud_push_run", Title: "Cancel a cloud push run", Toolset: Cloud, BoardOnly: true,
 			Description: "Cancel a running push run. What already reached the cloud stack stays there, paused; resume later with paperclip_cloud_push retryOfRunId. " +
 				"A run that is not running comes back unchanged.",
-			Destructive: true, Idempotent: true, OpenWorld: true, NotFound: notFound},
+			Access: DestructiveIdempotent, OpenWorld: true, NotFound: notFound},
 			cancelCloudPushRun, cancelCloudPushRunMarkdown),
-		define(Spec{Name: "paperclip_activate_cloud_entities", Title: "Activate imported entities", Area: cloudArea, BoardOnly: true,
+		define(Spec{Name: "paperclip_activate_cloud_entities", Title: "Activate imported entities", Toolset: Cloud, BoardOnly: true,
 			Description: "Unpause one type of entity imported by a push run: agents, routines or monitors. Only a succeeded run can activate. " +
 				"Activate one type at a time, agents first, then routines, then monitors, checking each in the cloud stack before the next.",
-			Idempotent: true, NotFound: notFound},
+			Access: WriteIdempotent, NotFound: notFound},
 			activateCloudEntities, activateCloudEntitiesMarkdown),
 	}
 }

@@ -111,16 +111,15 @@ func (d *Deps) checkCompany(ctx context.Context, companyID string) error {
 }
 
 func companyTools() []Tool {
-	const area = "Companies"
 	return []Tool{
-		define(Spec{Name: "paperclip_list_companies", Title: "List companies", Area: area, BoardOnly: true,
+		define(Spec{Name: "paperclip_list_companies", Title: "List companies", Toolset: Companies, BoardOnly: true,
 			Description: "The companies this Paperclip instance runs, with status, issue prefix and monthly budget, as {items,total,count,offset,limit,has_more,next_offset}. " +
 				"Use it to find the companyId other tools take (or to set PAPERCLIP_COMPANY_ID). Agent keys cannot list companies: their company is PAPERCLIP_COMPANY_ID.",
-			ReadOnly: true, Idempotent: true},
+			Access: Read},
 			listCompanies, listCompaniesMarkdown),
-		define(Spec{Name: "paperclip_get_company", Title: "Get a company", Area: area,
+		define(Spec{Name: "paperclip_get_company", Title: "Get a company", Toolset: Companies,
 			Description: "One company: name, status, description, monthly budget and spend. An agent key reads only its own company.",
-			ReadOnly:    true, Idempotent: true, NotFound: "Check companyId. " + findCompany},
+			Access:      Read, NotFound: "Check companyId. " + findCompany},
 			getCompany, getCompanyMarkdown),
 	}
 }

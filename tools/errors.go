@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
@@ -18,6 +19,18 @@ func explain(err error, spec Spec) string {
 	}
 	if msg, ok := explainCloud(err, spec); ok {
 		return msg
+	}
+	var missing *errRouteMissing
+	if errors.As(err, &missing) {
+		v := "its version is not reported by /api/health"
+		if missing.Version != "" {
+			v = "version " + missing.Version
+		}
+		method, p := "", ""
+		if apiErr, ok := client.AsAPIError(err); ok {
+			method, p = apiErr.Method, apiErr.Path
+		}
+		return fmt.Sprintf("This Paperclip server (%s) does not serve %s %s, which %s needs (404 API route not found): it is older or newer than this tool expects. Nothing changed.", v, method, p, spec.Name)
 	}
 	var te *client.TransportError
 	if errors.As(err, &te) {
@@ -109,4 +122,30 @@ func validationDetails(details any) string {
 		return ""
 	}
 	return ": " + strings.Join(parts, "; ")
+}
+
+// errRouteMissing: Paperclip answered 404 "API route not found", so this
+// server version does not serve a route the tool calls.
+type errRouteMissing struct {
+	Version string
+	Err     error
+}
+
+func (e *errRouteMissing) Error() string { return e.Err.Error() }
+func (e *errRouteMissing) Unwrap() error { return e.Err }
+
+// routeErr adds the server's version to a route-missing error, for any
+// tool, so that the answer names what runs there.
+func (d *Deps) routeErr(ctx context.Context, err error) error {
+	if err == nil || !client.IsRouteMissing(err) {
+		return err
+	}
+	var cloud *errCloudUnsupported
+	var missing *errRouteMissing
+	if errors.As(err, &cloud) || errors.As(err, &missing) {
+		return err
+	}
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	return &errRouteMissing{Version: d.serverVersion(hctx), Err: err}
 }

@@ -44,7 +44,7 @@ func TestInProcessMCPWithOutputValidation(t *testing.T) {
 	d.CompanyID, d.AgentID = testCompany, testAgent
 
 	s := server.NewMCPServer("paperclip-mcp", "test", server.WithToolCapabilities(false), server.WithOutputSchemaValidation())
-	Register(s, d)
+	Register(s, d, Registry())
 	c, err := mcpclient.NewInProcessClient(s)
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -73,14 +73,14 @@ func TestInProcessMCPWithOutputValidation(t *testing.T) {
 			for k, v := range tc.args {
 				args[k] = v
 			}
-			if findTool(t, tc.tool).Spec.ReadOnly {
+			if findTool(t, tc.tool).Spec.Access.ReadOnly() {
 				args["response_format"] = format
 			}
 			res, err := c.CallTool(ctx, mcp.CallToolRequest{Params: mcp.CallToolParams{Name: tc.tool, Arguments: args}})
 			require.NoError(t, err, tc.tool)
 			require.False(t, res.IsError, "%s %s: %s", tc.tool, format, text(res))
 			require.NotNil(t, res.StructuredContent, tc.tool)
-			if format == "json" && findTool(t, tc.tool).Spec.ReadOnly {
+			if format == "json" && findTool(t, tc.tool).Spec.Access.ReadOnly() {
 				sc, _ := json.Marshal(res.StructuredContent)
 				assert.JSONEq(t, string(sc), text(res), "%s: JSON text equals the structured content", tc.tool)
 			} else {
@@ -102,7 +102,7 @@ func TestOutputValidationIsReallyOn(t *testing.T) {
 	type out struct {
 		N int `json:"n"`
 	}
-	bad := define(Spec{Name: "paperclip_bad", Title: "bad", Description: "A tool that lies about its output, for this test only.", ReadOnly: true},
+	bad := define(Spec{Name: "paperclip_bad", Title: "bad", Description: "A tool that lies about its output, for this test only.", Toolset: Runs, Access: Read},
 		func(context.Context, *Deps, struct{ Format }) (out, error) { return out{N: 1}, nil },
 		func(struct{ Format }, out) string { return "n" })
 	handler := bad.Handler(&Deps{})

@@ -34,21 +34,21 @@ type Deps struct {
 	Logger *slog.Logger
 }
 
-// Spec is the declaration of a tool: its name, words and behaviour hints.
+// Spec is the declaration of a tool: its name, words, toolset and what it
+// does to Paperclip. The four MCP hints are derived from Access and OpenWorld.
 type Spec struct {
 	Name        string
 	Title       string
 	Description string
-	ReadOnly    bool
-	Destructive bool
-	Idempotent  bool
-	OpenWorld   bool
+	Toolset     Toolset
+	Access      Access
+	// OpenWorld: the tool reaches beyond Paperclip (a cloud stack, an agent
+	// process that acts in the world).
+	OpenWorld bool
 	// BoardOnly: Paperclip answers 403 to agent keys and run JWTs.
 	BoardOnly bool
 	// NotFound says how to find a valid id when Paperclip answers 404.
 	NotFound string
-	// Area groups tools in the README table.
-	Area string
 }
 
 // Tool is one registered tool: its MCP definition and a binder that makes its
@@ -92,8 +92,11 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
 	}
-	if spec.ReadOnly && spec.Destructive {
-		panic(fmt.Sprintf("tool %s: a read-only tool cannot be destructive", spec.Name))
+	if !spec.Access.valid() {
+		panic(fmt.Sprintf("tool %s: no Access kind (Read, Write, WriteIdempotent, Destructive, DestructiveIdempotent)", spec.Name))
+	}
+	if _, ok := spec.Toolset.info(); !ok {
+		panic(fmt.Sprintf("tool %s: unknown toolset %q", spec.Name, spec.Toolset))
 	}
 	desc := spec.Description
 	if spec.BoardOnly && !strings.HasPrefix(desc, "Board only") {
@@ -107,9 +110,9 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 		RawOutputSchema: out,
 		Annotations: mcp.ToolAnnotation{
 			Title:           spec.Title,
-			ReadOnlyHint:    mcp.ToBoolPtr(spec.ReadOnly),
-			DestructiveHint: mcp.ToBoolPtr(spec.Destructive),
-			IdempotentHint:  mcp.ToBoolPtr(spec.Idempotent),
+			ReadOnlyHint:    mcp.ToBoolPtr(spec.Access.ReadOnly()),
+			DestructiveHint: mcp.ToBoolPtr(spec.Access.Destructive()),
+			IdempotentHint:  mcp.ToBoolPtr(spec.Access.Idempotent()),
 			OpenWorldHint:   mcp.ToBoolPtr(spec.OpenWorld),
 		},
 	}
@@ -136,6 +139,7 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 			ctx = withProgress(ctx, req)
 			result, herr := handle(ctx, d, args)
 			if herr != nil {
+				herr = d.routeErr(ctx, herr)
 				msg := d.scrub(explain(herr, spec))
 				d.logger().Info("tool error", "tool", spec.Name, "error", msg)
 				return mcp.NewToolResultError(msg), nil
@@ -245,44 +249,56 @@ func Registry() []Tool { return registry() }
 
 func buildRegistry() []Tool {
 	all := []Tool{}
-	all = append(all, runTools()...)
-	all = append(all, agentTools()...)
-	all = append(all, companyTools()...)
-	all = append(all, cloudTools()...)
+	for _, tools := range [][]Tool{identityTools(), issueTools(), commentTools(), documentTools(), attachmentTools(), labelTools(),
+		runTools(), agentTools(), companyTools(), settingsTools(), cloudTools()} {
+		all = append(all, tools...)
+	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })
 	return all
 }
 
-// Register adds every tool to s, bound to d.
-func Register(s *server.MCPServer, d *Deps) {
-	for _, t := range Registry() {
+// Register adds the given tools to s, bound to d. Tools not given are not
+// registered at all, so they cannot be called either.
+func Register(s *server.MCPServer, d *Deps, tools []Tool) {
+	for _, t := range tools {
 		s.AddTool(t.Def, t.Handler(d))
 	}
 }
 
-// MarkdownTable renders the README's tool table from the registry.
+// MarkdownTable renders the README's tool table from the registry, grouped
+// by toolset.
 func MarkdownTable() string {
 	var b strings.Builder
-	b.WriteString("| Tool | Area | What it does | Hints |\n|---|---|---|---|\n")
-	for _, t := range Registry() {
-		hints := []string{}
-		if t.Spec.ReadOnly {
-			hints = append(hints, "read-only")
+	b.WriteString("| Toolset | Tool | What it does | Writes | Notes |\n|---|---|---|---|---|\n")
+	for _, ts := range toolsetInfo {
+		for _, t := range Registry() {
+			if t.Spec.Toolset != ts.Name {
+				continue
+			}
+			writes := "no"
+			switch {
+			case t.Spec.Access.Destructive():
+				writes = "destructive"
+			case !t.Spec.Access.ReadOnly():
+				writes = "yes"
+			}
+			notes := []string{}
+			if !t.Spec.Access.ReadOnly() && t.Spec.Access.Idempotent() {
+				notes = append(notes, "idempotent")
+			}
+			if t.Spec.OpenWorld {
+				notes = append(notes, "open-world")
+			}
+			if t.Spec.BoardOnly {
+				notes = append(notes, "board only")
+			}
+			group := ts.Title
+			if !ts.Default {
+				group += " (opt-in)"
+			}
+			desc := firstSentence(t.Spec.Description)
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", group, t.Spec.Name, strings.ReplaceAll(desc, "|", "\\|"), writes, strings.Join(notes, ", "))
 		}
-		if t.Spec.Destructive {
-			hints = append(hints, "destructive")
-		}
-		if t.Spec.Idempotent {
-			hints = append(hints, "idempotent")
-		}
-		if t.Spec.OpenWorld {
-			hints = append(hints, "open-world")
-		}
-		if t.Spec.BoardOnly {
-			hints = append(hints, "board only")
-		}
-		desc := firstSentence(t.Spec.Description)
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", t.Spec.Name, t.Spec.Area, strings.ReplaceAll(desc, "|", "\\|"), strings.Join(hints, ", "))
 	}
 	return b.String()
 }

@@ -29,7 +29,7 @@ func TestRegistryContract(t *testing.T) {
 		assert.NotEmpty(t, def.Title, name)
 		assert.NotEmpty(t, def.Annotations.Title, name)
 		assert.GreaterOrEqual(t, len(def.Description), 60, "%s: say when to use it and what next", name)
-		assert.NotEmpty(t, tool.Spec.Area, name)
+		assert.NotEmpty(t, tool.Spec.Toolset, name)
 
 		b, err := json.Marshal(def)
 		require.NoError(t, err, name)
@@ -51,7 +51,7 @@ func TestRegistryContract(t *testing.T) {
 		}
 		in := wire["inputSchema"].(map[string]any)
 		props, _ := in["properties"].(map[string]any)
-		if tool.Spec.ReadOnly {
+		if tool.Spec.Access.ReadOnly() {
 			assert.Contains(t, props, "response_format", "%s: read tools take response_format", name)
 		}
 		if tool.Spec.BoardOnly {

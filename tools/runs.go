@@ -675,51 +675,50 @@ func wakeupMarkdown(_ WakeupArgs, w WakeupResult) string {
 // ---------------------------------------------------------------- registry
 
 func runTools() []Tool {
-	const area = "Heartbeat runs"
 	return []Tool{
-		define(Spec{Name: "paperclip_list_heartbeat_runs", Title: "List heartbeat runs", Area: area,
+		define(Spec{Name: "paperclip_list_heartbeat_runs", Title: "List heartbeat runs", Toolset: Runs,
 			Description: "List a company's heartbeat runs, newest first, as {items,total,count,offset,limit,has_more,next_offset}. " +
 				"Filter by agentId and status. Paperclip's list has no offset and no count, so this tool reads a bounded window of the newest runs (at most 1000) and pages inside it: " +
 				"`total` is present only when the window held every run (it is then exact), and absent otherwise; has_more and next_offset are always right. " +
 				"Offsets count from the newest run, so runs started while you page shift later pages. " +
 				"Use it to find a run id; then paperclip_diagnose_run or paperclip_get_heartbeat_run.",
-			ReadOnly: true, Idempotent: true, NotFound: "Check companyId and agentId."},
+			Access: Read, NotFound: "Check companyId and agentId."},
 			listRuns, listRunsMarkdown),
-		define(Spec{Name: "paperclip_get_heartbeat_run", Title: "Get a heartbeat run", Area: area,
+		define(Spec{Name: "paperclip_get_heartbeat_run", Title: "Get a heartbeat run", Toolset: Runs,
 			Description: "One heartbeat run: status, timing, exit code, error and error code, log size, what woke it, and stdout/stderr excerpts. " +
 				"For a failed run, paperclip_diagnose_run does this plus events and log tail in one call.",
-			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			Access: Read, NotFound: findRun},
 			getRun, getRunMarkdown),
-		define(Spec{Name: "paperclip_list_run_events", Title: "List run events", Area: area,
+		define(Spec{Name: "paperclip_list_run_events", Title: "List run events", Toolset: Runs,
 			Description: "A run's events in seq order (seq, type, level, stream, message, data, createdAt), after a cursor. " +
 				"Start with afterSeq=0; pass the returned nextAfterSeq as afterSeq to continue or to follow a running run. " +
 				"Level error events explain failures.",
-			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			Access: Read, NotFound: findRun},
 			listEvents, listEventsMarkdown),
-		define(Spec{Name: "paperclip_get_run_log", Title: "Read a run's log", Area: area,
+		define(Spec{Name: "paperclip_get_run_log", Title: "Read a run's log", Toolset: Runs,
 			Description: "A byte slice of a run's log: {content, offset, nextOffset, totalBytes}. Start at offset=0 and pass nextOffset to continue; " +
 				"nextOffset == totalBytes at the end. A slice never splits a UTF-8 character (nextOffset may stop up to 3 bytes short of offset+limitBytes). " +
 				"A run with no log yet gives an empty slice. Markdown shows readable lines (time, stream, text); json gives the raw NDJSON content.",
-			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			Access: Read, NotFound: findRun},
 			getRunLog, runLogMarkdown),
-		define(Spec{Name: "paperclip_list_live_runs", Title: "List live runs", Area: area,
+		define(Spec{Name: "paperclip_list_live_runs", Title: "List live runs", Toolset: Runs,
 			Description: "The queued and running heartbeat runs of a company (Paperclip shows at most 50). Use it to see what is executing now.",
-			ReadOnly:    true, Idempotent: true, NotFound: "Check companyId."},
+			Access:      Read, NotFound: "Check companyId."},
 			listLiveRuns, liveRunsMarkdown),
-		define(Spec{Name: "paperclip_cancel_heartbeat_run", Title: "Cancel a heartbeat run", Area: area, BoardOnly: true,
+		define(Spec{Name: "paperclip_cancel_heartbeat_run", Title: "Cancel a heartbeat run", Toolset: Runs, BoardOnly: true,
 			Description: "Cancel a queued or running heartbeat run. Idempotent: a finished run comes back unchanged and the result says so. " +
 				"Find live runs with paperclip_list_live_runs.",
-			Destructive: true, Idempotent: true, NotFound: findRun},
+			Access: DestructiveIdempotent, NotFound: findRun},
 			cancelRun, cancelMarkdown),
-		define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Area: area,
+		define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Toolset: Runs,
 			Description: "Ask Paperclip to start a heartbeat run of an agent now. Returns the queued run, or why Paperclip skipped it (e.g. the agent is paused). " +
 				"An agent key or run JWT may only wake its own agent. Follow the run with paperclip_list_run_events.",
-			OpenWorld: true, NotFound: "Check agentId: " + findAgent},
+			Access: Write, OpenWorld: true, NotFound: "Check agentId: " + findAgent},
 			wakeup, wakeupMarkdown),
-		define(Spec{Name: "paperclip_diagnose_run", Title: "Diagnose a failed run", Area: area,
+		define(Spec{Name: "paperclip_diagnose_run", Title: "Diagnose a failed run", Toolset: Runs,
 			Description: "Why did a run fail? Finds the run (runId; else the latest failed run of agentId or PAPERCLIP_AGENT_ID; else of the company), " +
 				"reads its error and warning events and the tail of its log, and says in a few lines what went wrong and what to look at next.",
-			ReadOnly: true, Idempotent: true, NotFound: findRun},
+			Access: Read, NotFound: findRun},
 			diagnose, diagnoseMarkdown),
 	}
 }

@@ -8,61 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
-
-func findTool(t *testing.T, name string) Tool {
-	t.Helper()
-	for _, tool := range Registry() {
-		if tool.Spec.Name == name {
-			return tool
-		}
-	}
-	t.Fatalf("no tool %s", name)
-	return Tool{}
-}
-
-// call runs a tool the way the server does (argument checks, defaults,
-// error mapping) and returns the result.
-func call(t *testing.T, d *Deps, name string, args map[string]any) *mcp.CallToolResult {
-	t.Helper()
-	req := mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}}
-	res, err := findTool(t, name).Handler(d)(context.Background(), req)
-	require.NoError(t, err, "handlers never return protocol errors")
-	return res
-}
-
-func text(res *mcp.CallToolResult) string {
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := mcp.AsTextContent(c); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String()
-}
-
-// callOK decodes the structured content of a successful call into out.
-func callOK(t *testing.T, d *Deps, name string, args map[string]any, out any) string {
-	t.Helper()
-	res := call(t, d, name, args)
-	require.False(t, res.IsError, "tool error: %s", text(res))
-	raw, ok := res.StructuredContent.(json.RawMessage)
-	require.True(t, ok)
-	require.NoError(t, json.Unmarshal(raw, out))
-	return text(res)
-}
-
-func callErr(t *testing.T, d *Deps, name string, args map[string]any) string {
-	t.Helper()
-	res := call(t, d, name, args)
-	require.True(t, res.IsError, "want a tool error, got %s", text(res))
-	return text(res)
-}
 
 func TestListRunsPagesVisitEachRunOnce(t *testing.T) {
 	f := newFake()

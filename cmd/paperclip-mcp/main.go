@@ -38,6 +38,8 @@ type Config struct {
 	RunID     string
 	Timeout   time.Duration
 	LogLevel  slog.Level
+	// Tools is what the server serves: the selection, resolved at start.
+	Tools []tools.Tool
 }
 
 const usage = `paperclip-mcp %s: an MCP server (stdio) for the Paperclip API.
@@ -52,6 +54,9 @@ Configuration comes from the environment Paperclip gives agent runs; flags overr
   PAPERCLIP_RUN_ID      sent as X-Paperclip-Run-Id on mutations (only when it is a UUID)
   PAPERCLIP_MCP_TIMEOUT per-request timeout, e.g. 30s
   PAPERCLIP_MCP_LOG_LEVEL debug, info, warn or error (default info; logs go to stderr)
+  PAPERCLIP_TOOLSETS    toolsets to serve: names, default, all (comma-separated; default "default")
+  PAPERCLIP_TOOLS       tools to add by name; PAPERCLIP_EXCLUDE_TOOLS tools to leave out
+  PAPERCLIP_READ_ONLY   true: serve only tools that change nothing
 
 Flags:
 `
@@ -72,6 +77,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	level := firstNonEmpty(getenv("PAPERCLIP_MCP_LOG_LEVEL"), "info")
 	var keyFile string
 	var showVersion bool
+	toolsets := getenv("PAPERCLIP_TOOLSETS")
+	include := getenv("PAPERCLIP_TOOLS")
+	exclude := getenv("PAPERCLIP_EXCLUDE_TOOLS")
+	readOnly, err := envBool("PAPERCLIP_READ_ONLY", getenv("PAPERCLIP_READ_ONLY"))
+	if err != nil {
+		return cfg, false, err
+	}
 
 	fs := flag.NewFlagSet("paperclip-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -86,6 +98,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.RunID, "run-id", cfg.RunID, "run id for X-Paperclip-Run-Id (PAPERCLIP_RUN_ID)")
 	fs.StringVar(&timeout, "timeout", timeout, "per-request timeout (PAPERCLIP_MCP_TIMEOUT)")
 	fs.StringVar(&level, "log-level", level, "debug, info, warn or error (PAPERCLIP_MCP_LOG_LEVEL)")
+	fs.StringVar(&toolsets, "toolsets", toolsets, "toolsets to serve, comma-separated: names, default, all (PAPERCLIP_TOOLSETS)")
+	fs.StringVar(&include, "tools", include, "tools to add by name, comma-separated (PAPERCLIP_TOOLS)")
+	fs.StringVar(&exclude, "exclude-tools", exclude, "tools to leave out by name, comma-separated (PAPERCLIP_EXCLUDE_TOOLS)")
+	fs.BoolVar(&readOnly, "read-only", readOnly, "serve only tools that change nothing (PAPERCLIP_READ_ONLY)")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -127,7 +143,36 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if cfg.AgentID != "" && !client.IsUUID(cfg.AgentID) {
 		return cfg, false, fmt.Errorf("PAPERCLIP_AGENT_ID %q is not a UUID", cfg.AgentID)
 	}
+	kind := authKind(cfg.APIKey)
+	cfg.Tools, err = tools.Select(tools.Selection{
+		Toolsets: splitList(toolsets), Tools: splitList(include), Exclude: splitList(exclude),
+		ReadOnly: readOnly, NotBoard: kind == "agent key" || kind == "run JWT",
+	})
+	if err != nil {
+		return cfg, false, err
+	}
 	return cfg, false, nil
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func envBool(name, v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s %q is not true or false", name, v)
 }
 
 func firstNonEmpty(a ...string) string {
@@ -165,9 +210,9 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, *client.Clie
 		// first with opaque ones ("/limit: &{Got:500/1 Want:100/1}").
 		server.WithOutputSchemaValidation(),
 		server.WithRecovery(),
-		server.WithInstructions(instructions),
+		server.WithInstructions(tools.Instructions(cfg.Tools)),
 	)
-	tools.Register(s, &tools.Deps{Client: c, CompanyID: cfg.CompanyID, AgentID: cfg.AgentID, APIKey: cfg.APIKey, Logger: logger})
+	tools.Register(s, &tools.Deps{Client: c, CompanyID: cfg.CompanyID, AgentID: cfg.AgentID, APIKey: cfg.APIKey, Logger: logger}, cfg.Tools)
 	return s, c, nil
 }
 
@@ -184,11 +229,6 @@ func probe(ctx context.Context, c *client.Client, logger *slog.Logger) {
 		logger.Info("Paperclip answers", "api", c.Origin(), "status", h.Status, "version", h.Version, "mode", h.DeploymentMode)
 	}
 }
-
-const instructions = "Tools over a Paperclip control plane (agents, heartbeat runs). " +
-	"To debug an agent: paperclip_diagnose_run (runId, or agentId for its latest failure); " +
-	"then paperclip_list_run_events and paperclip_get_run_log for details. " +
-	"Read tools take response_format=json for data, markdown (default) for reading."
 
 func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg, done, err := parseConfig(args, getenv, stderr)
@@ -224,7 +264,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return server.WithSupportedProtocolVersions(ctx, mcp.LegacyProtocolVersions())
 	})
 	logger.Info("paperclip-mcp serving on stdio", "version", version, "api", cfg.APIURL,
-		"auth", authKind(cfg.APIKey), "company", cfg.CompanyID != "", "agent", cfg.AgentID != "")
+		"auth", authKind(cfg.APIKey), "company", cfg.CompanyID != "", "agent", cfg.AgentID != "", "tools", len(cfg.Tools))
 	// Every request read gets its answer before an end of input stops the
 	// server; bounded by what the slowest call may take (three attempts,
 	// plus the longest wait of a tool).

@@ -43,6 +43,7 @@ func start(t *testing.T, lo clouddouble.LocalOptions, ro clouddouble.RemoteOptio
 		"PAPERCLIP_API_URL":    p.LocalURL,
 		"PAPERCLIP_API_KEY":    e2eKey,
 		"PAPERCLIP_COMPANY_ID": p.Local.CompanyID(),
+		"PAPERCLIP_TOOLSETS":   "default,cloud,settings", // opt-in toolsets
 	}})
 	s.Client.OnNotification(func(n mcp.JSONRPCNotification) {
 		s.mu.Lock()

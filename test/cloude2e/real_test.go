@@ -66,7 +66,7 @@ func TestCloudToolsAgainstTheRealServer(t *testing.T) {
 
 	// The harness runs in local_trusted mode: no key acts as the board.
 	company := clouddouble.NewUUID() // the routes are missing whatever the company
-	s := stdio.Start(t, stdio.Options{Env: map[string]string{"PAPERCLIP_API_URL": origin, "PAPERCLIP_COMPANY_ID": company}})
+	s := stdio.Start(t, stdio.Options{Env: map[string]string{"PAPERCLIP_API_URL": origin, "PAPERCLIP_COMPANY_ID": company, "PAPERCLIP_TOOLSETS": "cloud,settings"}})
 
 	// What the REST API says: the route is not there.
 	var missing map[string]any

@@ -1,0 +1,4 @@
+package tools
+
+// commentTools: filled in by the comments toolset.
+func commentTools() []Tool { return nil }

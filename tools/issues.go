@@ -1,0 +1,4 @@
+package tools
+
+// issueTools: filled in by the issues toolset.
+func issueTools() []Tool { return nil }
