@@ -32,15 +32,22 @@ type Agent struct {
 // no paging, and returns every agent.
 func (c *Client) ListAgents(ctx context.Context, companyID string) ([]Agent, error) {
 	var out []Agent
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies", companyID, "agents"}}, &out)
+	err := c.do(ctx, request{route: routeListAgents, params: []string{companyID}}, &out)
 	return out, err
 }
 
 // GetAgent fetches one agent by id.
 func (c *Client) GetAgent(ctx context.Context, agentID string) (*Agent, error) {
 	var out Agent
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"agents", agentID}}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeGetAgent, params: []string{agentID}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
+
+// The routes of this file (every one is checked against the server's
+// /api/openapi.json by test/integration).
+var (
+	routeListAgents = route(http.MethodGet, "/companies/{companyId}/agents")
+	routeGetAgent   = route(http.MethodGet, "/agents/{agentId}")
+)

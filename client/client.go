@@ -231,24 +231,11 @@ func segment(s string) (string, error) {
 	return url.PathEscape(s), nil
 }
 
-// path joins escaped segments under /api.
-func path(segments ...string) (string, error) {
-	var b strings.Builder
-	for _, s := range segments {
-		esc, err := segment(s)
-		if err != nil {
-			return "", err
-		}
-		b.WriteByte('/')
-		b.WriteString(esc)
-	}
-	return b.String(), nil
-}
-
-// request is one call: method, path segments, query, JSON body.
+// request is one call: a route and the values of its placeholders, query,
+// JSON body.
 type request struct {
-	method string
-	path   []string
+	route  Route
+	params []string
 	query  url.Values
 	body   any
 }
@@ -256,15 +243,16 @@ type request struct {
 // do is the one request path: every call goes through it. out may be nil, a
 // pointer to decode JSON into, or *[]byte for the raw body.
 func (c *Client) do(ctx context.Context, rq request, out any) error {
-	p, err := path(rq.path...)
+	p, err := rq.route.fill(rq.params)
 	if err != nil {
 		return err
 	}
+	method := rq.route.Method
 	r := c.http.R().SetContext(ctx)
 	if rq.query != nil {
 		r.SetQueryParamsFromValues(rq.query)
 	}
-	if rq.method != http.MethodGet {
+	if method != http.MethodGet {
 		if c.runID != "" {
 			r.SetHeader("X-Paperclip-Run-Id", c.runID)
 		}
@@ -275,17 +263,17 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 		r.SetHeader("Content-Type", "application/json").SetBody(body)
 	}
 	start := time.Now()
-	res, err := r.Execute(rq.method, p)
+	res, err := r.Execute(method, p)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &TransportError{Method: rq.method, Path: "/api" + p, BaseURL: c.origin, Timeout: isTimeout(err), Err: stripURL(err)}
+		return &TransportError{Method: method, Path: "/api" + p, BaseURL: c.origin, Timeout: isTimeout(err), Err: stripURL(err)}
 	}
-	c.log.Debug("paperclip request", "method", rq.method, "path", "/api"+p, "status", res.StatusCode(),
+	c.log.Debug("paperclip request", "method", method, "path", "/api"+p, "status", res.StatusCode(),
 		"ms", time.Since(start).Milliseconds(), "attempts", res.Request.Attempt)
 	if res.IsError() {
-		return decodeError(res, rq.method, "/api"+p)
+		return decodeError(res, method, "/api"+p)
 	}
 	switch o := out.(type) {
 	case nil:
@@ -298,7 +286,7 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 			return nil
 		}
 		if err := json.Unmarshal(res.Body(), out); err != nil {
-			return fmt.Errorf("%s /api%s: Paperclip answered HTTP %d with a body that is not the expected JSON: %v", rq.method, p, res.StatusCode(), err)
+			return fmt.Errorf("%s /api%s: Paperclip answered HTTP %d with a body that is not the expected JSON: %v", method, p, res.StatusCode(), err)
 		}
 		return nil
 	}

@@ -185,7 +185,7 @@ type CloudConnectStart struct {
 // ListCloudUpstreams lists a company's connections and recent push runs.
 func (c *Client) ListCloudUpstreams(ctx context.Context, companyID string) (*CloudUpstreams, error) {
 	var out CloudUpstreams
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"cloud-upstreams"},
+	err := c.do(ctx, request{route: routeListCloudUpstreams,
 		query: url.Values{"companyId": {companyID}}}, &out)
 	if err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func (c *Client) ListCloudUpstreams(ctx context.Context, companyID string) (*Clo
 func (c *Client) StartCloudConnect(ctx context.Context, companyID, remoteURL, redirectURI string) (*CloudConnectStart, error) {
 	var out CloudConnectStart
 	body := map[string]string{"companyId": companyID, "remoteUrl": remoteURL, "redirectUri": redirectURI}
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"cloud-upstreams", "connect", "start"}, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeStartCloudConnect, body: body}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -209,7 +209,7 @@ func (c *Client) StartCloudConnect(ctx context.Context, companyID, remoteURL, re
 func (c *Client) FinishCloudConnect(ctx context.Context, pendingConnectionID, code, state string) (*CloudConnection, error) {
 	var out CloudConnection
 	body := map[string]string{"pendingConnectionId": pendingConnectionID, "code": code, "state": state}
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"cloud-upstreams", "connect", "finish"}, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeFinishCloudConnect, body: body}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -218,7 +218,7 @@ func (c *Client) FinishCloudConnect(ctx context.Context, pendingConnectionID, co
 // PreviewCloudPush is the dry run of a push over a connection.
 func (c *Client) PreviewCloudPush(ctx context.Context, connectionID, companyID string) (*CloudPreview, error) {
 	var out CloudPreview
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"cloud-upstreams", connectionID, "push-runs", "preview"},
+	if err := c.do(ctx, request{route: routePreviewCloudPush, params: []string{connectionID},
 		body: map[string]string{"companyId": companyID}}, &out); err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (c *Client) StartCloudPush(ctx context.Context, connectionID, companyID, re
 		body["retryOfRunId"] = retryOfRunID
 	}
 	var out CloudRun
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"cloud-upstreams", connectionID, "push-runs"}, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeCloudPush, params: []string{connectionID}, body: body}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -242,7 +242,7 @@ func (c *Client) StartCloudPush(ctx context.Context, connectionID, companyID, re
 // GetCloudPushRun reads one push run.
 func (c *Client) GetCloudPushRun(ctx context.Context, connectionID, runID, companyID string) (*CloudRun, error) {
 	var out CloudRun
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"cloud-upstreams", connectionID, "push-runs", runID},
+	if err := c.do(ctx, request{route: routeGetCloudPushRun, params: []string{connectionID, runID},
 		query: url.Values{"companyId": {companyID}}}, &out); err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (c *Client) GetCloudPushRun(ctx context.Context, connectionID, runID, compa
 // back unchanged.
 func (c *Client) CancelCloudPushRun(ctx context.Context, connectionID, runID, companyID string) (*CloudRun, error) {
 	var out CloudRun
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"cloud-upstreams", connectionID, "push-runs", runID, "cancel"},
+	if err := c.do(ctx, request{route: routeCancelCloudPushRun, params: []string{connectionID, runID},
 		body: map[string]string{"companyId": companyID}}, &out); err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (c *Client) CancelCloudPushRun(ctx context.Context, connectionID, runID, co
 // monitors) imported by a succeeded run.
 func (c *Client) ActivateCloudEntities(ctx context.Context, connectionID, runID, companyID, entityType string) (*CloudRun, error) {
 	var out CloudRun
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"cloud-upstreams", connectionID, "push-runs", runID, "activation"},
+	if err := c.do(ctx, request{route: routeActivateCloudEntities, params: []string{connectionID, runID},
 		body: map[string]string{"companyId": companyID, "entityType": entityType}}, &out); err != nil {
 		return nil, err
 	}
@@ -555,3 +555,16 @@ func (c *Client) FetchDiscovery(ctx context.Context, remoteURL string) (*Discove
 	}
 	return &doc, nil
 }
+
+// The routes of this file (every one is checked against the server's
+// /api/openapi.json by test/integration).
+var (
+	routeListCloudUpstreams    = cloudRoute(http.MethodGet, "/cloud-upstreams")
+	routeStartCloudConnect     = cloudRoute(http.MethodPost, "/cloud-upstreams/connect/start")
+	routeFinishCloudConnect    = cloudRoute(http.MethodPost, "/cloud-upstreams/connect/finish")
+	routePreviewCloudPush      = cloudRoute(http.MethodPost, "/cloud-upstreams/{connectionId}/push-runs/preview")
+	routeCloudPush             = cloudRoute(http.MethodPost, "/cloud-upstreams/{connectionId}/push-runs")
+	routeGetCloudPushRun       = cloudRoute(http.MethodGet, "/cloud-upstreams/{connectionId}/push-runs/{runId}")
+	routeCancelCloudPushRun    = cloudRoute(http.MethodPost, "/cloud-upstreams/{connectionId}/push-runs/{runId}/cancel")
+	routeActivateCloudEntities = cloudRoute(http.MethodPost, "/cloud-upstreams/{connectionId}/push-runs/{runId}/activation")
+)

@@ -21,7 +21,7 @@ type Company struct {
 // (GET /api/companies, board only; no paging).
 func (c *Client) ListCompanies(ctx context.Context) ([]Company, error) {
 	var out []Company
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies"}}, &out)
+	err := c.do(ctx, request{route: routeListCompanies}, &out)
 	return out, err
 }
 
@@ -29,8 +29,15 @@ func (c *Client) ListCompanies(ctx context.Context) ([]Company, error) {
 // unknown or malformed id answers 404 "Company not found".
 func (c *Client) GetCompany(ctx context.Context, companyID string) (*Company, error) {
 	var out Company
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies", companyID}}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeGetCompany, params: []string{companyID}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
+
+// The routes of this file (every one is checked against the server's
+// /api/openapi.json by test/integration).
+var (
+	routeListCompanies = route(http.MethodGet, "/companies")
+	routeGetCompany    = route(http.MethodGet, "/companies/{companyId}")
+)

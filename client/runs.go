@@ -88,14 +88,14 @@ func (c *Client) ListRuns(ctx context.Context, companyID, agentID string, limit 
 		q.Set("agentId", agentID)
 	}
 	var out []Run
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies", companyID, "heartbeat-runs"}, query: q}, &out)
+	err := c.do(ctx, request{route: routeListRuns, params: []string{companyID}, query: q}, &out)
 	return out, err
 }
 
 // ListLiveRuns lists a company's queued and running runs (Paperclip caps limit at 50).
 func (c *Client) ListLiveRuns(ctx context.Context, companyID string, limit int) ([]Run, error) {
 	var out []Run
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"companies", companyID, "live-runs"},
+	err := c.do(ctx, request{route: routeListLiveRuns, params: []string{companyID},
 		query: url.Values{"limit": {strconv.Itoa(limit)}}}, &out)
 	return out, err
 }
@@ -103,7 +103,7 @@ func (c *Client) ListLiveRuns(ctx context.Context, companyID string, limit int) 
 // GetRun fetches one run.
 func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
 	var out Run
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"heartbeat-runs", runID}}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeGetRun, params: []string{runID}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -146,7 +146,7 @@ func (c *Client) GetRunLogInfo(ctx context.Context, runID string) (*Run, error) 
 // ListRunEvents returns events with seq > afterSeq, in seq order.
 func (c *Client) ListRunEvents(ctx context.Context, runID string, afterSeq int64, limit int) ([]RunEvent, error) {
 	var out []RunEvent
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"heartbeat-runs", runID, "events"},
+	err := c.do(ctx, request{route: routeListRunEvents, params: []string{runID},
 		query: url.Values{"afterSeq": {strconv.FormatInt(afterSeq, 10)}, "limit": {strconv.Itoa(limit)}}}, &out)
 	return out, err
 }
@@ -156,7 +156,7 @@ func (c *Client) ListRunEvents(ctx context.Context, runID string, afterSeq int64
 // the slice comes back as U+FFFD: callers must trim (see tools).
 func (c *Client) GetRunLog(ctx context.Context, runID string, offset int64, limitBytes int) (*RunLogSlice, error) {
 	var out RunLogSlice
-	err := c.do(ctx, request{method: http.MethodGet, path: []string{"heartbeat-runs", runID, "log"},
+	err := c.do(ctx, request{route: routeGetRunLog, params: []string{runID},
 		query: url.Values{"offset": {strconv.FormatInt(offset, 10)}, "limitBytes": {strconv.Itoa(limitBytes)}}}, &out)
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func (c *Client) GetRunLog(ctx context.Context, runID string, offset int64, limi
 // CancelRun cancels a run (board only). A finished run comes back unchanged.
 func (c *Client) CancelRun(ctx context.Context, runID string) (*Run, error) {
 	var out Run
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"heartbeat-runs", runID, "cancel"}}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeCancelRun, params: []string{runID}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -195,7 +195,7 @@ type WakeupResult struct {
 // with {status:"skipped", reason, message}.
 func (c *Client) WakeupAgent(ctx context.Context, agentID string, body WakeupRequest) (*WakeupResult, error) {
 	var raw []byte
-	if err := c.do(ctx, request{method: http.MethodPost, path: []string{"agents", agentID, "wakeup"}, body: body}, &raw); err != nil {
+	if err := c.do(ctx, request{route: routeWakeAgent, params: []string{agentID}, body: body}, &raw); err != nil {
 		return nil, err
 	}
 	var probe struct {
@@ -227,8 +227,21 @@ type Health struct {
 // Health reads /api/health.
 func (c *Client) Health(ctx context.Context) (*Health, error) {
 	var out Health
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"health"}}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeHealth}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
+
+// The routes of this file (every one is checked against the server's
+// /api/openapi.json by test/integration).
+var (
+	routeListRuns      = route(http.MethodGet, "/companies/{companyId}/heartbeat-runs")
+	routeListLiveRuns  = route(http.MethodGet, "/companies/{companyId}/live-runs")
+	routeGetRun        = route(http.MethodGet, "/heartbeat-runs/{runId}")
+	routeListRunEvents = route(http.MethodGet, "/heartbeat-runs/{runId}/events")
+	routeGetRunLog     = route(http.MethodGet, "/heartbeat-runs/{runId}/log")
+	routeCancelRun     = route(http.MethodPost, "/heartbeat-runs/{runId}/cancel")
+	routeWakeAgent     = route(http.MethodPost, "/agents/{agentId}/wakeup")
+	routeHealth        = route(http.MethodGet, "/health")
+)

@@ -73,7 +73,7 @@ func (s *ExperimentalSettings) FlagNames() []string {
 // GetExperimentalSettings reads the instance's experimental settings (board only).
 func (c *Client) GetExperimentalSettings(ctx context.Context) (*ExperimentalSettings, error) {
 	var out ExperimentalSettings
-	if err := c.do(ctx, request{method: http.MethodGet, path: []string{"instance", "settings", "experimental"}}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeGetExperimentalSettings}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -84,8 +84,15 @@ func (c *Client) GetExperimentalSettings(ctx context.Context) (*ExperimentalSett
 // know and still answers 200: compare the answer with what was asked.
 func (c *Client) UpdateExperimentalSettings(ctx context.Context, flags map[string]bool) (*ExperimentalSettings, error) {
 	var out ExperimentalSettings
-	if err := c.do(ctx, request{method: http.MethodPatch, path: []string{"instance", "settings", "experimental"}, body: flags}, &out); err != nil {
+	if err := c.do(ctx, request{route: routeUpdateExperimentalSettings, body: flags}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
+
+// The routes of this file (every one is checked against the server's
+// /api/openapi.json by test/integration).
+var (
+	routeGetExperimentalSettings    = route(http.MethodGet, "/instance/settings/experimental")
+	routeUpdateExperimentalSettings = route(http.MethodPatch, "/instance/settings/experimental")
+)

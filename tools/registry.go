@@ -73,6 +73,19 @@ type Format struct {
 
 func (f Format) format() string { return f.ResponseFormat }
 
+// Paging is embedded in the Args of list tools: the documented limit and
+// offset, checked before anything is sent.
+type Paging struct {
+	Limit  int `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=50,description=Page size"`
+	Offset int `json:"offset,omitempty" jsonschema:"minimum=0,default=0,description=How many items to skip"`
+}
+
+// CompanyArg is embedded in the Args of company-scoped tools; Deps.company
+// fills the default from PAPERCLIP_COMPANY_ID.
+type CompanyArg struct {
+	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company id; defaults to PAPERCLIP_COMPANY_ID"`
+}
+
 // define declares a tool from its Args and Result types. It panics when the
 // schemas are not flat: a wrong tool fails at start, never at call time.
 func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, error), markdown func(A, R) string) Tool {

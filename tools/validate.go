@@ -6,8 +6,12 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
 
 // argSchema is the part of a flat input schema that argument checks need.
@@ -19,19 +23,57 @@ type argSchema struct {
 }
 
 type propSchema struct {
-	Type      string   `json:"type"`
-	Enum      []any    `json:"enum"`
-	Minimum   *float64 `json:"minimum"`
-	Maximum   *float64 `json:"maximum"`
-	MaxLength *int     `json:"maxLength"`
-	MinLength *int     `json:"minLength"`
+	Type      string      `json:"type"`
+	Enum      []any       `json:"enum"`
+	Minimum   *float64    `json:"minimum"`
+	Maximum   *float64    `json:"maximum"`
+	MaxLength *int        `json:"maxLength"`
+	MinLength *int        `json:"minLength"`
+	Format    string      `json:"format"`
+	Pattern   string      `json:"pattern"`
+	Items     *propSchema `json:"items"`
+	MinItems  *int        `json:"minItems"`
+	MaxItems  *int        `json:"maxItems"`
+	re        *regexp.Regexp
 }
 
+// parseArgSchema reads the published input schema. A pattern that does not
+// compile, or a format this checker does not know, fails at start.
 func parseArgSchema(raw json.RawMessage) (argSchema, error) {
 	var s argSchema
-	err := json.Unmarshal(raw, &s)
-	return s, err
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return s, err
+	}
+	for name, p := range s.Properties {
+		if err := p.prepare(); err != nil {
+			return s, fmt.Errorf("%s: %w", name, err)
+		}
+		s.Properties[name] = p
+	}
+	return s, nil
 }
+
+func (p *propSchema) prepare() error {
+	switch p.Format {
+	case "", "uuid", "date-time", "uri":
+	default:
+		return fmt.Errorf("unknown format %q", p.Format)
+	}
+	if p.Pattern != "" {
+		re, err := regexp.Compile(p.Pattern)
+		if err != nil {
+			return fmt.Errorf("pattern: %w", err)
+		}
+		p.re = re
+	}
+	if p.Items != nil {
+		return p.Items.prepare()
+	}
+	return nil
+}
+
+// uuidExample is the UUID error messages show.
+const uuidExample = "3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f"
 
 // check validates raw arguments and says, in one message, what is wrong and
 // what the tool accepts. It replaces mcp-go's validator, whose messages
@@ -109,6 +151,19 @@ func (p propSchema) check(name string, v any) string {
 		if p.MinLength != nil && utf8.RuneCountInString(str) < *p.MinLength {
 			return fmt.Sprintf("%s must have at least %d characters", name, *p.MinLength)
 		}
+		switch p.Format {
+		case "uuid":
+			if !client.IsUUID(str) {
+				return fmt.Sprintf("%s must be a UUID such as %s; got %q", name, uuidExample, clip(str, 60))
+			}
+		case "date-time":
+			if _, err := time.Parse(time.RFC3339, str); err != nil {
+				return fmt.Sprintf("%s must be a date-time such as 2026-12-01T09:30:00Z; got %q", name, clip(str, 60))
+			}
+		}
+		if p.re != nil && !p.re.MatchString(str) {
+			return fmt.Sprintf("%s must match %s; got %q", name, p.Pattern, clip(str, 60))
+		}
 	case "boolean":
 		if _, ok := v.(bool); !ok {
 			return fmt.Sprintf("%s must be true or false, got %s", name, jsonKind(v))
@@ -118,8 +173,29 @@ func (p propSchema) check(name string, v any) string {
 			return fmt.Sprintf("%s must be a JSON object, got %s", name, jsonKind(v))
 		}
 	case "array":
-		if _, ok := v.([]any); !ok {
+		list, ok := v.([]any)
+		if !ok {
 			return fmt.Sprintf("%s must be an array, got %s", name, jsonKind(v))
+		}
+		if p.MinItems != nil && len(list) < *p.MinItems {
+			return fmt.Sprintf("%s must have at least %d items, got %d", name, *p.MinItems, len(list))
+		}
+		if p.MaxItems != nil && len(list) > *p.MaxItems {
+			return fmt.Sprintf("%s may have at most %d items, got %d", name, *p.MaxItems, len(list))
+		}
+		if p.Items != nil {
+			var bad []string
+			for i, item := range list {
+				if item == nil {
+					bad = append(bad, fmt.Sprintf("%s[%d] is null", name, i))
+				} else if msg := p.Items.check(fmt.Sprintf("%s[%d]", name, i), item); msg != "" {
+					bad = append(bad, msg)
+				}
+				if len(bad) == 3 {
+					break
+				}
+			}
+			return strings.Join(bad, "; ")
 		}
 	}
 	return ""
