@@ -92,4 +92,3 @@ func (s *stub) deps(cfg client.Config) *Deps {
 	require.NoError(s.t, err)
 	return &Deps{Client: c, CompanyID: testCompany, AgentID: testAgent, APIKey: cfg.APIKey}
 }
-
