@@ -66,6 +66,11 @@ func TestBadConfigStopsWithOneLine(t *testing.T) {
 		"arg":     {[]string{"extra"}, nil, "unexpected argument"},
 		"keyfile": {[]string{"--api-key-file", "/nonexistent/key"}, nil, "cannot read --api-key-file"},
 		"space":   {nil, map[string]string{"PAPERCLIP_API_KEY": "pcp a b"}, "white space"},
+		"toolset": {[]string{"--toolsets", "runs,isues"}, nil, `unknown toolset "isues"; valid toolsets: default, all, identity, issues, comments`},
+		"envset":  {nil, map[string]string{"PAPERCLIP_TOOLSETS": "everything"}, `unknown toolset "everything"`},
+		"tool":    {[]string{"--tools", "paperclip_nope"}, nil, `unknown tool "paperclip_nope"; valid tools: paperclip_`},
+		"exclude": {[]string{"--exclude-tools", "nope"}, nil, `unknown tool "nope"`},
+		"ro":      {nil, map[string]string{"PAPERCLIP_READ_ONLY": "maybe"}, `PAPERCLIP_READ_ONLY "maybe" is not true or false`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, env(tc.env), strings.NewReader(""), &stdout, &stderr)
@@ -77,6 +82,47 @@ func TestBadConfigStopsWithOneLine(t *testing.T) {
 		}
 		assert.NotContains(t, stderr.String(), "pcp a b", "%s: never echo a key", name)
 	}
+}
+
+// TestSelectionAtStart: what is served is decided at start from flags and
+// env, and a tool that is not selected is not registered.
+func TestSelectionAtStart(t *testing.T) {
+	names := func(cfg Config) []string {
+		out := []string{}
+		for _, t := range cfg.Tools {
+			out = append(out, t.Spec.Name)
+		}
+		return out
+	}
+	cfg, _, err := parseConfig(nil, env(nil), &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Contains(t, names(cfg), "paperclip_diagnose_run")
+	assert.NotContains(t, names(cfg), "paperclip_cloud_push", "cloud is opt-in")
+
+	cfg, _, err = parseConfig([]string{"--read-only", "--toolsets", "all"}, env(nil), &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NotEmpty(t, cfg.Tools)
+	for _, tool := range cfg.Tools {
+		assert.True(t, tool.Spec.Access.ReadOnly(), "read-only serves %s", tool.Spec.Name)
+	}
+
+	cfg, _, err = parseConfig(nil, env(map[string]string{"PAPERCLIP_TOOLSETS": "runs", "PAPERCLIP_API_KEY": "pcp_agentkey123", "PAPERCLIP_TOOLS": "paperclip_get_agent"}), &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.Contains(t, names(cfg), "paperclip_get_agent")
+	assert.NotContains(t, names(cfg), "paperclip_cancel_heartbeat_run", "an agent key gets no board-only tool unless named")
+	assert.NotContains(t, names(cfg), "paperclip_list_agents")
+
+	// Over the protocol: an unselected tool is not listed and cannot be called.
+	in := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n" +
+		`{"jsonrpc":"2.0","id":2,"method":"tools/list"}` + "\n" +
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"paperclip_cancel_heartbeat_run","arguments":{"runId":"00000000-0000-4000-8000-000000000001"}}}` + "\n")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--read-only", "--api-url", "http://127.0.0.1:9"}, env(nil), in, &stdout, &stderr)
+	assert.Equal(t, 0, code)
+	out := stdout.String()
+	assert.Contains(t, out, `"paperclip_diagnose_run"`)
+	assert.NotContains(t, out, `"name":"paperclip_cancel_heartbeat_run"`)
+	assert.Contains(t, out, `"id":3,"error"`, "calling an unregistered tool is a protocol error: %s", out)
 }
 
 func TestVersionAndHelp(t *testing.T) {
