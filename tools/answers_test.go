@@ -223,3 +223,12 @@ func TestGetCompany(t *testing.T) {
 	assert.Contains(t, msg, "Not found (404")
 	assert.Contains(t, msg, "paperclip_list_companies")
 }
+
+func TestARouteTheServerDoesNotServeIsNamedWithItsVersion(t *testing.T) {
+	s := newStub(t)
+	s.reply("GET /api/health", 200, map[string]any{"status": "ok", "version": "2099.1.0"})
+	d := s.deps(client.Config{})
+	msg := callErr(t, d, "paperclip_get_heartbeat_run", map[string]any{"runId": "00000000-0000-4000-8000-000000000001"})
+	assert.Equal(t, "This Paperclip server (version 2099.1.0) does not serve GET /api/heartbeat-runs/00000000-0000-4000-8000-000000000001, "+
+		"which paperclip_get_heartbeat_run needs (404 API route not found): it is older or newer than this tool expects. Nothing changed.", msg)
+}
