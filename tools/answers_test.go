@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -231,4 +232,46 @@ func TestARouteTheServerDoesNotServeIsNamedWithItsVersion(t *testing.T) {
 	msg := callErr(t, d, "paperclip_get_heartbeat_run", map[string]any{"runId": "00000000-0000-4000-8000-000000000001"})
 	assert.Equal(t, "This Paperclip server (version 2099.1.0) does not serve GET /api/heartbeat-runs/00000000-0000-4000-8000-000000000001, "+
 		"which paperclip_get_heartbeat_run needs (404 API route not found): it is older or newer than this tool expects. Nothing changed.", msg)
+}
+
+// TestAListPageThatWouldPassTheBoundIsShortened: the page keeps the items
+// that fit, has_more and next_offset point at the first one not shown, a
+// note says so, and walking next_offset visits every item exactly once.
+func TestAListPageThatWouldPassTheBoundIsShortened(t *testing.T) {
+	f := newFake()
+	long := strings.Repeat("a long description ", 20)
+	for i := 0; i < 100; i++ {
+		f.companies = append(f.companies, client.Company{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: fmt.Sprintf("Company %03d", i), Status: "active", Description: &long})
+	}
+	d := f.serve(t)
+	seen := map[string]int{}
+	offset, calls := 0, 0
+	for {
+		calls++
+		require.Less(t, calls, 20)
+		var p Page[CompanySummary]
+		res := call(t, d, "paperclip_list_companies", map[string]any{"limit": 100, "offset": offset, "response_format": "json"})
+		require.False(t, res.IsError, text(res))
+		raw := res.StructuredContent.(json.RawMessage)
+		require.NoError(t, json.Unmarshal(raw, &p))
+		assert.LessOrEqual(t, len(raw), maxResultChars)
+		assert.True(t, json.Valid([]byte(text(res))), "the JSON text is never cut")
+		for _, c := range p.Items {
+			seen[c.ID]++
+		}
+		if !p.HasMore {
+			break
+		}
+		if p.Count < 100 && offset+p.Count < 101 {
+			assert.Contains(t, p.Note, "Shortened to")
+		}
+		require.NotNil(t, p.NextOffset)
+		assert.Equal(t, offset+p.Count, *p.NextOffset)
+		offset = *p.NextOffset
+	}
+	assert.Len(t, seen, 101, "every company once (100 + the test company)")
+	for id, n := range seen {
+		assert.Equal(t, 1, n, id)
+	}
+	assert.Greater(t, calls, 1, "the first page was shortened")
 }

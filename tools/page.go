@@ -1,5 +1,11 @@
 package tools
 
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
 // Page is the list envelope every list tool returns.
 type Page[T any] struct {
 	Items      []T  `json:"items"`
@@ -32,4 +38,54 @@ func pageFrom[T, U any](read []T, offset, limit int, exact bool, view func(*T) U
 		p.NextOffset = &next
 	}
 	return p
+}
+
+// shortenable is a result that can be cut to its first n items so that it
+// fits the output bound: a list page.
+type shortenable interface {
+	itemCount() int
+	firstItems(n int) any
+}
+
+func (p Page[T]) itemCount() int { return len(p.Items) }
+
+// firstItems is the page cut to its first n items: has_more and
+// next_offset then point at the first item not shown, and the note says why.
+func (p Page[T]) firstItems(n int) any {
+	if n >= len(p.Items) {
+		return p
+	}
+	q := p
+	q.Items = append([]T{}, p.Items[:n]...)
+	q.Count = n
+	q.HasMore = true
+	next := p.Offset + n
+	q.NextOffset = &next
+	q.Note = strings.TrimSpace(fmt.Sprintf("%s Shortened to %d of %d items to stay under %d characters: continue at offset=%d (or ask for a smaller limit).",
+		p.Note, n, len(p.Items), maxResultChars, next))
+	return q
+}
+
+// fitPage cuts a list page to the most items whose JSON and text fit the
+// output bound. Other results, and pages that fit, come back unchanged.
+func fitPage[R any](r R, render func(R) (js []byte, text string)) (R, []byte, string) {
+	js, text := render(r)
+	p, ok := any(r).(shortenable)
+	if !ok || (len(js) <= maxResultChars && utf8.RuneCountInString(text) <= maxResultChars) {
+		return r, js, text
+	}
+	lo, hi := 0, p.itemCount()-1 // the largest n in [lo, hi] that fits
+	best := p.firstItems(0).(R)
+	bestJS, bestText := render(best)
+	for lo <= hi {
+		mid := (lo + hi) / 2
+		c := p.firstItems(mid).(R)
+		cj, ct := render(c)
+		if len(cj) <= maxResultChars && utf8.RuneCountInString(ct) <= maxResultChars {
+			best, bestJS, bestText, lo = c, cj, ct, mid+1
+		} else {
+			hi = mid - 1
+		}
+	}
+	return best, bestJS, bestText
 }

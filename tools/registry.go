@@ -157,13 +157,19 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 				d.logger().Info("tool error", "tool", spec.Name, "error", msg)
 				return mcp.NewToolResultError(msg), nil
 			}
-			js, err := json.Marshal(result)
-			if err != nil {
-				return mcp.NewToolResultError("paperclip-mcp could not encode the result: " + err.Error()), nil
-			}
-			text := string(js)
-			if f, ok := any(args).(formatted); !ok || f.format() != "json" {
-				text = markdown(args, result)
+			var encErr error
+			_, js, text := fitPage(result, func(r R) ([]byte, string) {
+				js, err := json.Marshal(r)
+				if err != nil {
+					encErr = err
+				}
+				if f, ok := any(args).(formatted); ok && f.format() == "json" {
+					return js, string(js)
+				}
+				return js, markdown(args, r)
+			})
+			if encErr != nil {
+				return mcp.NewToolResultError("paperclip-mcp could not encode the result: " + encErr.Error()), nil
 			}
 			return d.respond(js, text), nil
 		}
