@@ -2,7 +2,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run stop test unit bench snapshots clean
+.PHONY: build run stop lint test unit bench snapshots clean
 
 build: ## static binary in bin/
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/paperclip-mcp ./cmd/paperclip-mcp
@@ -12,6 +12,9 @@ run: ## the server on stdio, against PAPERCLIP_API_URL or a local real Paperclip
 
 stop: ## stop the local Paperclip that `make run` started (PAPERCLIP_PORT=... make stop for another port)
 	@bash test/paperclip/down.sh
+
+lint: ## gofmt, go vet, staticcheck
+	@bash test/lint.sh
 
 test: ## every test: unit, integration against a real Paperclip, real MCP clients
 	@bash test/all.sh

@@ -25,8 +25,8 @@ mkdir -p bin
 CGO_ENABLED=0 go build -trimpath -o bin/paperclip-mcp ./cmd/paperclip-mcp
 export PAPERCLIP_MCP_BIN="$ROOT/bin/paperclip-mcp"
 
-say "go vet"
-go vet ./...
+say "lint (gofmt, go vet, staticcheck)"
+bash test/lint.sh
 say "go test -race ./... (unit + integration against Paperclip $PAPERCLIP_VERSION)"
 GO_OK=0
 go test -race -count=1 -json ./... 2>&1 | "$PAPERCLIP_NODE" test/gotest-summary.mjs | tee /tmp/paperclip-mcp-gotest.$$ || GO_OK=1

@@ -30,7 +30,7 @@ func TestLogPastTheEndIsEmptyWithTheTrueSize(t *testing.T) {
 	d := logRun(t, log, "failed")
 	size := int64(len(log))
 	var s LogSlice
-	md := callOK(t, d, "paperclip_get_run_log", map[string]any{"runId": testAgent, "offset": 99999, "response_format": "json"}, &s)
+	callOK(t, d, "paperclip_get_run_log", map[string]any{"runId": testAgent, "offset": 99999, "response_format": "json"}, &s)
 	assert.Equal(t, "", s.Content)
 	assert.Equal(t, size, s.TotalBytes, "the log's size, not the offset asked for")
 	assert.Equal(t, size, s.NextOffset, "nextOffset is the end")
