@@ -45,8 +45,8 @@ func (c *Client) GetAgent(ctx context.Context, agentID string) (*Agent, error) {
 	return &out, nil
 }
 
-// The routes of this file (every one is checked against the server's
-// /api/openapi.json by test/integration).
+// The routes of this file (the drift test in test/integration finds each in
+// the real server's /api/openapi.json).
 var (
 	routeListAgents = route(http.MethodGet, "/companies/{companyId}/agents")
 	routeGetAgent   = route(http.MethodGet, "/agents/{agentId}")

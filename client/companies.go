@@ -35,8 +35,8 @@ func (c *Client) GetCompany(ctx context.Context, companyID string) (*Company, er
 	return &out, nil
 }
 
-// The routes of this file (every one is checked against the server's
-// /api/openapi.json by test/integration).
+// The routes of this file (the drift test in test/integration finds each in
+// the real server's /api/openapi.json).
 var (
 	routeListCompanies = route(http.MethodGet, "/companies")
 	routeGetCompany    = route(http.MethodGet, "/companies/{companyId}")

@@ -233,8 +233,8 @@ func (c *Client) Health(ctx context.Context) (*Health, error) {
 	return &out, nil
 }
 
-// The routes of this file (every one is checked against the server's
-// /api/openapi.json by test/integration).
+// The routes of this file (the drift test in test/integration finds each in
+// the real server's /api/openapi.json).
 var (
 	routeListRuns      = route(http.MethodGet, "/companies/{companyId}/heartbeat-runs")
 	routeListLiveRuns  = route(http.MethodGet, "/companies/{companyId}/live-runs")

@@ -90,8 +90,8 @@ func (c *Client) UpdateExperimentalSettings(ctx context.Context, flags map[strin
 	return &out, nil
 }
 
-// The routes of this file (every one is checked against the server's
-// /api/openapi.json by test/integration).
+// The routes of this file (the drift test in test/integration finds each in
+// the real server's /api/openapi.json).
 var (
 	routeGetExperimentalSettings    = route(http.MethodGet, "/instance/settings/experimental")
 	routeUpdateExperimentalSettings = route(http.MethodPatch, "/instance/settings/experimental")

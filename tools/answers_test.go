@@ -37,7 +37,7 @@ func TestLogPastTheEndIsEmptyWithTheTrueSize(t *testing.T) {
 	assert.True(t, s.PastEnd)
 	assert.True(t, s.EOF)
 
-	md = text(call(t, d, "paperclip_get_run_log", map[string]any{"runId": testAgent, "offset": 99999}))
+	md := text(call(t, d, "paperclip_get_run_log", map[string]any{"runId": testAgent, "offset": 99999}))
 	assert.Contains(t, md, "Offset 99999 is past the end of the log")
 	assert.Contains(t, md, "bytes", "it states the size")
 	assert.NotContains(t, md, "of 99999")

@@ -117,7 +117,6 @@ func nameRows(items []RunSummary, names map[string]string) {
 	}
 }
 
-
 // maxRunWindow is the most runs Paperclip returns in one list call; it has
 // no offset, so nothing older than the newest maxRunWindow runs is reachable.
 const maxRunWindow = 1000
