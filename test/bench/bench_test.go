@@ -132,6 +132,46 @@ func BenchmarkStartToToolsList(b *testing.B) {
 	b.ReportMetric(rss, "peak-RSS-MB")
 }
 
+// BenchmarkToolDefinitionSizes reports, per selection, the bytes of
+// tools/list on the wire and of what a host forwards to the model (name,
+// description and input schema of each tool). Budgets: default <= 24 KB,
+// all <= 90 KB of forwarded bytes.
+func BenchmarkToolDefinitionSizes(b *testing.B) {
+	for _, sel := range []struct{ name, env string }{
+		{"default", "PAPERCLIP_TOOLSETS=default"},
+		{"all", "PAPERCLIP_TOOLSETS=all"},
+		{"all-read-only", "PAPERCLIP_TOOLSETS=all PAPERCLIP_READ_ONLY=true"},
+	} {
+		b.Run(sel.name, func(b *testing.B) {
+			var wire, forwarded, count int
+			for i := 0; i < b.N; i++ {
+				p := start(b, append([]string{"PAPERCLIP_API_URL=http://127.0.0.1:9"}, strings.Fields(sel.env)...)...)
+				p.handshake(b)
+				res := p.request(b, "tools/list", map[string]any{})
+				p.stop()
+				var list struct {
+					Tools []struct {
+						Name        string          `json:"name"`
+						Description string          `json:"description"`
+						InputSchema json.RawMessage `json:"inputSchema"`
+					} `json:"tools"`
+				}
+				if err := json.Unmarshal(res, &list); err != nil {
+					b.Fatal(err)
+				}
+				wire, forwarded, count = len(res), 0, len(list.Tools)
+				for _, t := range list.Tools {
+					f, _ := json.Marshal(t)
+					forwarded += len(f)
+				}
+			}
+			b.ReportMetric(float64(count), "tools")
+			b.ReportMetric(float64(forwarded)/1024, "KB-forwarded-to-model")
+			b.ReportMetric(float64(wire)/1024, "KB-tools/list-on-wire")
+		})
+	}
+}
+
 // BenchmarkRunToolOverhead alternates paperclip_get_heartbeat_run through the
 // server with the same GET /api/heartbeat-runs/{id} made directly, and
 // reports both medians and the difference.
