@@ -89,6 +89,9 @@ else
   [ -z "${PAPERCLIP_API_KEY:-}" ] || HINT_ENV+=" -e PAPERCLIP_API_KEY=<your key>"
 fi
 [ -z "${PAPERCLIP_COMPANY_ID:-}" ] || HINT_ENV+=" -e PAPERCLIP_COMPANY_ID=$PAPERCLIP_COMPANY_ID"
+for v in PAPERCLIP_AGENT_ID PAPERCLIP_TOOLSETS PAPERCLIP_TOOLS PAPERCLIP_EXCLUDE_TOOLS PAPERCLIP_READ_ONLY; do
+  [ -z "${!v:-}" ] || HINT_ENV+=" -e $v=${!v}"
+done
 say "serving MCP on stdio against $PAPERCLIP_API_URL${PAPERCLIP_COMPANY_ID:+ (company $PAPERCLIP_COMPANY_ID)}"
 say "connect a host to this command, e.g.: claude mcp add paperclip$HINT_ENV -- bash $ROOT/examples/run.sh"
 exec "$BIN" "$@" 1>&3 3>&-
