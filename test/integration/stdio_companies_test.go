@@ -6,6 +6,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/paperclip-mcp/paperclip-mcp/tools"
 )
 
 // TestStdioCompanies: paperclip_list_companies lists what GET /api/companies
@@ -23,15 +25,10 @@ func TestStdioCompanies(t *testing.T) {
 			Name string `json:"name"`
 		}
 		restGET(t, "/companies", &rest)
-		var page struct {
-			Items []struct {
-				ID   string `json:"id"`
-				Name string `json:"name"`
-			} `json:"items"`
-			Total int `json:"total"`
-		}
+		var page tools.Page[tools.CompanySummary]
 		callJSON(t, s, "paperclip_list_companies", map[string]any{"limit": 100}, &page)
-		require.Equal(t, len(rest), page.Total)
+		require.NotNil(t, page.Total)
+		require.Equal(t, len(rest), *page.Total)
 		want := map[string]string{}
 		for _, c := range rest {
 			want[c.ID] = c.Name
@@ -47,11 +44,7 @@ func TestStdioCompanies(t *testing.T) {
 	})
 
 	t.Run("get one", func(t *testing.T) {
-		var c struct {
-			ID          string `json:"id"`
-			Name        string `json:"name"`
-			IssuePrefix string `json:"issuePrefix"`
-		}
+		var c tools.CompanySummary
 		callJSON(t, s, "paperclip_get_company", map[string]any{"companyId": w.CompanyID}, &c)
 		assert.Equal(t, w.CompanyID, c.ID)
 		assert.Equal(t, w.CompanyName, c.Name)
