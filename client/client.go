@@ -4,6 +4,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -232,16 +233,36 @@ func segment(s string) (string, error) {
 }
 
 // request is one call: a route and the values of its placeholders, query,
-// JSON body.
+// JSON body (or a file), extra headers.
 type request struct {
 	route  Route
 	params []string
 	query  url.Values
 	body   any
+	// file, when set, is sent as multipart/form-data instead of a JSON body.
+	file *filePart
+	// header adds request headers (e.g. Range).
+	header map[string]string
+}
+
+// filePart is one file of a multipart/form-data body; filename and
+// contentType go in the part's headers.
+type filePart struct {
+	field, filename, contentType string
+	content                      []byte
+}
+
+// Raw is an out value for do that keeps the answer as it came: status,
+// headers and body, whatever the content type (a download, or a status that
+// carries meaning such as 201 vs 200).
+type Raw struct {
+	Status int
+	Header http.Header
+	Body   []byte
 }
 
 // do is the one request path: every call goes through it. out may be nil, a
-// pointer to decode JSON into, or *[]byte for the raw body.
+// pointer to decode JSON into, *[]byte for the raw body, or *Raw.
 func (c *Client) do(ctx context.Context, rq request, out any) error {
 	p, err := rq.route.fill(rq.params)
 	if err != nil {
@@ -252,15 +273,22 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 	if rq.query != nil {
 		r.SetQueryParamsFromValues(rq.query)
 	}
+	for k, v := range rq.header {
+		r.SetHeader(k, v)
+	}
 	if method != http.MethodGet {
 		if c.runID != "" {
 			r.SetHeader("X-Paperclip-Run-Id", c.runID)
 		}
-		body := rq.body
-		if body == nil {
-			body = struct{}{}
+		if f := rq.file; f != nil {
+			r.SetMultipartField(f.field, f.filename, f.contentType, bytes.NewReader(f.content))
+		} else {
+			body := rq.body
+			if body == nil {
+				body = struct{}{}
+			}
+			r.SetHeader("Content-Type", "application/json").SetBody(body)
 		}
-		r.SetHeader("Content-Type", "application/json").SetBody(body)
 	}
 	start := time.Now()
 	res, err := r.Execute(method, p)
@@ -280,6 +308,9 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 		return nil
 	case *[]byte:
 		*o = res.Body()
+		return nil
+	case *Raw:
+		o.Status, o.Header, o.Body = res.StatusCode(), res.Header(), res.Body()
 		return nil
 	default:
 		if len(res.Body()) == 0 {

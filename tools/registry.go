@@ -68,7 +68,7 @@ type formatted interface{ format() string }
 
 // Format is embedded in the Args of every read tool.
 type Format struct {
-	ResponseFormat string `json:"response_format,omitempty" jsonschema:"enum=markdown,enum=json,default=markdown,description=markdown (default): compact text for reading; json: the same data as the structured content"`
+	ResponseFormat string `json:"response_format,omitempty" jsonschema:"enum=markdown,enum=json,default=markdown,description=markdown (default) to read; json for the structured content as text"`
 }
 
 func (f Format) format() string { return f.ResponseFormat }
