@@ -185,7 +185,9 @@ func TestStdioWakeupLiveCancel(t *testing.T) {
 func TestStdioAgentKey(t *testing.T) {
 	w := seedWorld(t)
 	key := createAgentKey(t, w.Agents["ok"])
-	s := startMCP(t, map[string]string{"PAPERCLIP_API_KEY": key, "PAPERCLIP_MCP_LOG_LEVEL": "debug"})
+	s := startMCP(t, map[string]string{"PAPERCLIP_API_KEY": key, "PAPERCLIP_MCP_LOG_LEVEL": "debug",
+		// Board-only tools are left out for agent keys unless named: name one to see Paperclip's 403 explained.
+		"PAPERCLIP_TOOLS": "paperclip_cancel_heartbeat_run"})
 	var texts []string
 
 	failRun := w.Runs["fail"][0]
@@ -231,7 +233,9 @@ func TestStdioAgentKey(t *testing.T) {
 func TestStdioBogusKey(t *testing.T) {
 	w := seedWorld(t)
 	key := "pcp_bogus_" + randSuffix() + randSuffix() + randSuffix()
-	s := startMCP(t, map[string]string{"PAPERCLIP_API_KEY": key, "PAPERCLIP_MCP_LOG_LEVEL": "debug"})
+	s := startMCP(t, map[string]string{"PAPERCLIP_API_KEY": key, "PAPERCLIP_MCP_LOG_LEVEL": "debug",
+		// Board-only tools are left out for agent keys unless named: name one to see Paperclip's 403 explained.
+		"PAPERCLIP_TOOLS": "paperclip_cancel_heartbeat_run"})
 	runID := w.Runs["fail"][0]
 	calls := []struct {
 		name string
