@@ -108,9 +108,6 @@ type AgentDetail struct {
 }
 
 func getAgent(ctx context.Context, d *Deps, a AgentArgs) (AgentDetail, error) {
-	if err := requireID("agentId", a.AgentID, findAgent); err != nil {
-		return AgentDetail{}, err
-	}
 	ag, err := d.Client.GetAgent(ctx, a.AgentID)
 	if err != nil {
 		return AgentDetail{}, err

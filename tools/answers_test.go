@@ -275,3 +275,13 @@ func TestAListPageThatWouldPassTheBoundIsShortened(t *testing.T) {
 	}
 	assert.Greater(t, calls, 1, "the first page was shortened")
 }
+
+func TestAMalformedIDSaysWhereIDsComeFrom(t *testing.T) {
+	s := newStub(t)
+	d := s.deps(client.Config{})
+	msg := callErr(t, d, "paperclip_get_heartbeat_run", map[string]any{"runId": "run-1"})
+	assert.Contains(t, msg, `runId must be a UUID such as 3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f; got "run-1". Find run ids with paperclip_list_heartbeat_runs.`)
+	msg = callErr(t, d, "paperclip_get_agent", map[string]any{"agentId": "bob"})
+	assert.Contains(t, msg, "paperclip_list_agents")
+	assert.Empty(t, s.requests(), "nothing is sent for a malformed id")
+}

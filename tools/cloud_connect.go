@@ -335,9 +335,6 @@ type FinishConnectResult struct {
 
 func finishCloudConnect(ctx context.Context, d *Deps, a FinishConnectArgs) (FinishConnectResult, error) {
 	out := FinishConnectResult{Connection: CloudConnection{Scopes: []string{}}}
-	if err := requireID("pendingConnectionId", a.PendingConnectionID, "Use the pendingConnectionId that paperclip_start_cloud_connect returned."); err != nil {
-		return out, err
-	}
 	c, err := d.Client.FinishCloudConnect(ctx, a.PendingConnectionID, strings.TrimSpace(a.Code), strings.TrimSpace(a.State))
 	if err != nil {
 		return out, d.cloudErr(ctx, err)

@@ -90,9 +90,6 @@ func (p *CloudPreview) judge() {
 func previewCloudPush(ctx context.Context, d *Deps, a CloudConnectionArgs) (CloudPreview, error) {
 	out := CloudPreview{Summary: []client.CloudSummaryItem{}, Warnings: []client.CloudWarning{}, Conflicts: []client.CloudConflict{},
 		StaleMappings: []string{}, Reasons: []string{}, LocalSchemaMajor: client.LocalTransferSchemaMajor}
-	if err := requireID("connectionId", a.ConnectionID, findConnection); err != nil {
-		return out, err
-	}
 	companyID, err := d.company(a.CompanyID)
 	if err != nil {
 		return out, err
@@ -165,12 +162,6 @@ type CloudPushResult struct {
 
 func cloudPush(ctx context.Context, d *Deps, a CloudPushArgs) (CloudPushResult, error) {
 	out := CloudPushResult{Run: cloudRunDetail(&client.CloudRun{})}
-	if err := requireID("connectionId", a.ConnectionID, findConnection); err != nil {
-		return out, err
-	}
-	if err := optionalID("retryOfRunId", a.RetryOfRunID, findCloudRun); err != nil {
-		return out, err
-	}
 	companyID, err := d.company(a.CompanyID)
 	if err != nil {
 		return out, err
@@ -268,12 +259,6 @@ type CloudRunArgs struct {
 }
 
 func (a CloudRunArgs) check(d *Deps) (string, error) {
-	if err := requireID("connectionId", a.ConnectionID, findConnection); err != nil {
-		return "", err
-	}
-	if err := requireID("runId", a.RunID, findCloudRun); err != nil {
-		return "", err
-	}
 	return d.company(a.CompanyID)
 }
 

@@ -189,9 +189,6 @@ func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 // newest run at all.
 func pickRun(ctx context.Context, d *Deps, a DiagnoseArgs) (*client.Run, string, error) {
 	if a.RunID != "" {
-		if err := requireID("runId", a.RunID, findRun); err != nil {
-			return nil, "", err
-		}
 		r, err := d.Client.GetRun(ctx, a.RunID)
 		return r, "the run asked for", err
 	}

@@ -16,14 +16,6 @@ func requireID(field, value, findWith string) error {
 	return nil
 }
 
-// optionalID checks an id that may be absent.
-func optionalID(field, value, findWith string) error {
-	if value == "" {
-		return nil
-	}
-	return requireID(field, value, findWith)
-}
-
 // company picks the companyId argument or the configured default.
 func (d *Deps) company(arg string) (string, error) {
 	id := arg

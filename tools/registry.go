@@ -142,7 +142,7 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 			if err != nil {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
-			if err := checker.check(spec.Name, raw); err != nil {
+			if err := checker.check(spec.Name, raw, spec.NotFound); err != nil {
 				return mcp.NewToolResultError(d.scrub(err.Error())), nil
 			}
 			args, perr := decodeArgs[A](raw, defaults)

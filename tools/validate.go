@@ -78,7 +78,10 @@ const uuidExample = "3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f"
 // check validates raw arguments and says, in one message, what is wrong and
 // what the tool accepts. It replaces mcp-go's validator, whose messages
 // ("/limit: &{Got:500/1 Want:100/1}") do not tell a model what to do.
-func (s argSchema) check(tool string, args map[string]any) error {
+//
+// findIDs (the tool's Spec.NotFound) is added when an id is malformed, so
+// the message also says where valid ids come from.
+func (s argSchema) check(tool string, args map[string]any, findIDs ...string) error {
 	var problems []string
 	var unknown []string
 	for k := range args {
@@ -120,8 +123,16 @@ func (s argSchema) check(tool string, args map[string]any) error {
 		accepted = append(accepted, k)
 	}
 	sort.Strings(accepted)
-	return inputErrorf("Invalid arguments for %s: %s. It takes: %s. Fix the arguments and call again; nothing was sent to Paperclip.",
-		tool, strings.Join(problems, "; "), strings.Join(accepted, ", "))
+	hint := ""
+	if joined := strings.Join(problems, "; "); strings.Contains(joined, "must be a UUID") || strings.Contains(joined, "must match") {
+		for _, h := range findIDs {
+			if h != "" {
+				hint += " " + h
+			}
+		}
+	}
+	return inputErrorf("Invalid arguments for %s: %s.%s It takes: %s. Fix the arguments and call again; nothing was sent to Paperclip.",
+		tool, strings.Join(problems, "; "), hint, strings.Join(accepted, ", "))
 }
 
 func (p propSchema) check(name string, v any) string {
