@@ -89,6 +89,16 @@ func listAgentsMarkdown(_ ListAgentsArgs, p Page[AgentSummary]) string {
 	return m.String()
 }
 
+// listAgentsTool declares paperclip_list_agents.
+func listAgentsTool() Tool {
+	return define(Spec{Name: "paperclip_list_agents", Title: "List agents", Toolset: Agents,
+		Description: "List a company's agents with their status (idle, running, paused, error, ...), role, adapter, last run, and why an agent is in error or paused, " +
+			"as {items,total,count,offset,limit,has_more,next_offset}. Paperclip returns every agent at once (the route takes no paging parameters), so total is exact. " +
+			"Use it to turn a name into an agentId.",
+		Access: Read, NotFound: "Check companyId."},
+		listAgents, listAgentsMarkdown)
+}
+
 // AgentArgs identify one agent.
 type AgentArgs struct {
 	AgentID string `json:"agentId" jsonschema:"format=uuid,description=Agent id (from paperclip_list_agents)"`
@@ -138,18 +148,15 @@ func getAgentMarkdown(_ AgentArgs, a AgentDetail) string {
 	return m.String()
 }
 
+// getAgentTool declares paperclip_get_agent.
+func getAgentTool() Tool {
+	return define(Spec{Name: "paperclip_get_agent", Title: "Get an agent", Toolset: Agents,
+		Description: "One agent: status, role, adapter, reporting line, last run, error or pause reason, budget. " +
+			"Its adapter configuration is not shown (it may hold secrets). Then paperclip_diagnose_run agentId=… for its latest failure.",
+		Access: Read, NotFound: findAgent},
+		getAgent, getAgentMarkdown)
+}
+
 func agentTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_list_agents", Title: "List agents", Toolset: Agents,
-			Description: "List a company's agents with their status (idle, running, paused, error, ...), role, adapter, last run, and why an agent is in error or paused, " +
-				"as {items,total,count,offset,limit,has_more,next_offset}. Paperclip returns every agent at once (the route takes no paging parameters), so total is exact. " +
-				"Use it to turn a name into an agentId.",
-			Access: Read, NotFound: "Check companyId."},
-			listAgents, listAgentsMarkdown),
-		define(Spec{Name: "paperclip_get_agent", Title: "Get an agent", Toolset: Agents,
-			Description: "One agent: status, role, adapter, reporting line, last run, error or pause reason, budget. " +
-				"Its adapter configuration is not shown (it may hold secrets). Then paperclip_diagnose_run agentId=… for its latest failure.",
-			Access: Read, NotFound: findAgent},
-			getAgent, getAgentMarkdown),
-	}
+	return []Tool{listAgentsTool(), getAgentTool()}
 }

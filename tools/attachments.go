@@ -95,6 +95,14 @@ func listAttachmentsMarkdown(a ListAttachmentsArgs, p Page[AttachmentSummary]) s
 	return m.String()
 }
 
+// listAttachmentsTool declares paperclip_list_attachments.
+func listAttachmentsTool() Tool {
+	return define(Spec{Name: "paperclip_list_attachments", Title: "List an issue's attachments", Toolset: Attachments,
+		Description: "An issue's files, newest first: id, name, type, size. Then download one.",
+		Access:      Read, NotFound: findIssueHint},
+		listAttachments, listAttachmentsMarkdown)
+}
+
 // AttachmentIDArgs identify one attachment.
 type AttachmentIDArgs struct {
 	AttachmentID string `json:"attachmentId" jsonschema:"format=uuid"`
@@ -215,6 +223,14 @@ func downloadAttachmentMarkdown(_ DownloadAttachmentArgs, r AttachmentContent) s
 	m.line("%s", fence)
 	m.line("Next: paperclip_list_attachments lists the issue's other files.")
 	return m.String()
+}
+
+// downloadAttachmentTool declares paperclip_download_attachment.
+func downloadAttachmentTool() Tool {
+	return define(Spec{Name: "paperclip_download_attachment", Title: "Download an attachment", Toolset: Attachments,
+		Description: "An attachment's content: text as UTF-8 (clipped), binaries up to 16 KiB as base64.",
+		Access:      Read, NotFound: findAttachment},
+		downloadAttachment, downloadAttachmentMarkdown)
 }
 
 func longestRun(s string, c rune) int {
@@ -405,6 +421,14 @@ func uploadAttachmentMarkdown(_ UploadAttachmentArgs, r UploadedAttachment) stri
 	return m.String()
 }
 
+// uploadAttachmentTool declares paperclip_upload_attachment.
+func uploadAttachmentTool() Tool {
+	return define(Spec{Name: "paperclip_upload_attachment", Title: "Upload an attachment", Toolset: Attachments,
+		Description: "Attach a file (<= 10 MiB) from PAPERCLIP_MCP_UPLOAD_DIR (default: working dir) to an issue.",
+		Access:      Write, NotFound: findIssueHint},
+		uploadAttachment, uploadAttachmentMarkdown)
+}
+
 // DeletedAttachment says what was deleted.
 type DeletedAttachment struct {
 	AttachmentID string `json:"attachmentId"`
@@ -422,23 +446,14 @@ func deleteAttachmentMarkdown(_ AttachmentIDArgs, r DeletedAttachment) string {
 	return fmt.Sprintf("Deleted attachment %s and its stored file.\nNext: paperclip_list_attachments issueId=… shows what is left.\n", r.AttachmentID)
 }
 
+// deleteAttachmentTool declares paperclip_delete_attachment.
+func deleteAttachmentTool() Tool {
+	return define(Spec{Name: "paperclip_delete_attachment", Title: "Delete an attachment", Toolset: Attachments,
+		Description: "Delete an attachment and its stored file; this cannot be undone.",
+		Access:      Destructive, NotFound: findAttachment},
+		deleteAttachment, deleteAttachmentMarkdown)
+}
+
 func attachmentTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_list_attachments", Title: "List an issue's attachments", Toolset: Attachments,
-			Description: "An issue's files, newest first: id, name, type, size. Then download one.",
-			Access:      Read, NotFound: findIssueHint},
-			listAttachments, listAttachmentsMarkdown),
-		define(Spec{Name: "paperclip_download_attachment", Title: "Download an attachment", Toolset: Attachments,
-			Description: "An attachment's content: text as UTF-8 (clipped), binaries up to 16 KiB as base64.",
-			Access:      Read, NotFound: findAttachment},
-			downloadAttachment, downloadAttachmentMarkdown),
-		define(Spec{Name: "paperclip_upload_attachment", Title: "Upload an attachment", Toolset: Attachments,
-			Description: "Attach a file (<= 10 MiB) from PAPERCLIP_MCP_UPLOAD_DIR (default: working dir) to an issue.",
-			Access:      Write, NotFound: findIssueHint},
-			uploadAttachment, uploadAttachmentMarkdown),
-		define(Spec{Name: "paperclip_delete_attachment", Title: "Delete an attachment", Toolset: Attachments,
-			Description: "Delete an attachment and its stored file; this cannot be undone.",
-			Access:      Destructive, NotFound: findAttachment},
-			deleteAttachment, deleteAttachmentMarkdown),
-	}
+	return []Tool{listAttachmentsTool(), downloadAttachmentTool(), uploadAttachmentTool(), deleteAttachmentTool()}
 }

@@ -189,6 +189,16 @@ func checkCloudUpstreamMarkdown(_ CloudCheckArgs, c CloudCheck) string {
 	return m.String()
 }
 
+// checkCloudUpstreamTool declares paperclip_check_cloud_upstream.
+func checkCloudUpstreamTool() Tool {
+	return define(Spec{Name: "paperclip_check_cloud_upstream", Title: "Check a cloud upstream target", Toolset: Cloud,
+		Description: "Read a Paperclip Cloud stack's /.well-known/paperclip-upstream document (no credentials are sent) and say whether it is a usable target: " +
+			"the paperclip-upstream-discovery-v1 schema, the cloud_sync feature flag, a transfer schema major equal to this Paperclip's (1), browser (PKCE) authorization, https unless localhost. " +
+			"Each problem says what to do. Use it before paperclip_start_cloud_connect.",
+		Access: Read, OpenWorld: true},
+		checkCloudUpstream, checkCloudUpstreamMarkdown)
+}
+
 // ---------------------------------------------------------------- list
 
 // CloudCompanyArgs name a company (default PAPERCLIP_COMPANY_ID).
@@ -242,6 +252,15 @@ func listCloudUpstreamsMarkdown(_ CloudCompanyArgs, l CloudUpstreams) string {
 		m.line("Next: paperclip_preview_cloud_push connectionId=<a connected one> shows what a push would do.")
 	}
 	return m.String()
+}
+
+// listCloudUpstreamsTool declares paperclip_list_cloud_upstreams.
+func listCloudUpstreamsTool() Tool {
+	return define(Spec{Name: "paperclip_list_cloud_upstreams", Title: "List cloud upstreams", Toolset: Cloud, BoardOnly: true,
+		Description: "A company's cloud upstream connections (target stack, tokenStatus: pending, connected, expired, revoked) and its last 50 push runs " +
+			"(status, step, progress). Use it to find connectionId and runId.",
+		Access: Read, NotFound: "Check companyId."},
+		listCloudUpstreams, listCloudUpstreamsMarkdown)
 }
 
 // ---------------------------------------------------------------- connect
@@ -320,6 +339,16 @@ func startCloudConnectMarkdown(_ StartConnectArgs, r StartConnectResult) string 
 	return m.String()
 }
 
+// startCloudConnectTool declares paperclip_start_cloud_connect.
+func startCloudConnectTool() Tool {
+	return define(Spec{Name: "paperclip_start_cloud_connect", Title: "Start connecting to a cloud stack", Toolset: Cloud, BoardOnly: true,
+		Description: "Start connecting a local company to a Paperclip Cloud stack. Checks the stack first (as paperclip_check_cloud_upstream), then returns " +
+			"the authorization URL for the person to open and approve, and the pending connection id. After approval the browser lands on " +
+			"redirectUri?code=…&state=…; pass both to paperclip_finish_cloud_connect. Also the way to reconnect after a token expired or was revoked.",
+		Access: Write, OpenWorld: true, NotFound: "Check companyId."},
+		startCloudConnect, startCloudConnectMarkdown)
+}
+
 // FinishConnectArgs are the arguments of paperclip_finish_cloud_connect.
 type FinishConnectArgs struct {
 	PendingConnectionID string `json:"pendingConnectionId" jsonschema:"format=uuid,description=From paperclip_start_cloud_connect"`
@@ -354,4 +383,13 @@ func finishCloudConnectMarkdown(_ FinishConnectArgs, r FinishConnectResult) stri
 	m.line("%s", r.Message)
 	m.line("%s", connectionLine(r.Connection))
 	return m.String()
+}
+
+// finishCloudConnectTool declares paperclip_finish_cloud_connect.
+func finishCloudConnectTool() Tool {
+	return define(Spec{Name: "paperclip_finish_cloud_connect", Title: "Finish connecting to a cloud stack", Toolset: Cloud, BoardOnly: true,
+		Description: "Finish a connection started with paperclip_start_cloud_connect: give the pendingConnectionId and the code and state from the address the browser landed on. " +
+			"Paperclip trades the code for a token (a code works once); the connection becomes connected. Next: paperclip_preview_cloud_push.",
+		Access: Write, OpenWorld: true, NotFound: "Use the pendingConnectionId from paperclip_start_cloud_connect."},
+		finishCloudConnect, finishCloudConnectMarkdown)
 }

@@ -140,6 +140,16 @@ func previewCloudPushMarkdown(_ CloudConnectionArgs, p CloudPreview) string {
 	return m.String()
 }
 
+// Preview only reads, but it asks the cloud stack about conflicts: open world.
+func previewCloudPushTool() Tool {
+	return define(Spec{Name: "paperclip_preview_cloud_push", Title: "Preview a cloud push", Toolset: Cloud, BoardOnly: true,
+		Description: "Dry run of a push: counts per entity type, warnings with severity, conflicts (entity type, local and cloud labels, planned action, reason) " +
+			"and a one-line verdict: ready, needs attention (conflicts or stale mappings; exit code 2), or blocked (schema mismatch or a blocker warning; exit code 3). " +
+			"Nothing is written. Resolve what it lists, preview again, then paperclip_cloud_push.",
+		Access: Read, OpenWorld: true, NotFound: findCloudItems},
+		previewCloudPush, previewCloudPushMarkdown)
+}
+
 // ---------------------------------------------------------------- push
 
 // CloudPushArgs are the arguments of paperclip_cloud_push.
@@ -248,6 +258,17 @@ func cloudPushMarkdown(_ CloudPushArgs, r CloudPushResult) string {
 	return m.String()
 }
 
+// Destructive: a push may update entities that already exist in the
+// cloud stack (planned action "update"), not only add new ones.
+func cloudPushTool() Tool {
+	return define(Spec{Name: "paperclip_cloud_push", Title: "Push a company to the cloud", Toolset: Cloud, BoardOnly: true,
+		Description: "Start pushing the company over a connected connection; everything lands in the cloud stack paused. One push at a time per connection. " +
+			"With wait=true, follows the run until it ends (at most 50 s; a longer push keeps running) and sends progress notifications as it walks connect, scan, preview, push, verify, activate; " +
+			"otherwise follow it with paperclip_get_cloud_push_run. After a failure, push again with retryOfRunId. Preview first with paperclip_preview_cloud_push.",
+		Access: Destructive, OpenWorld: true, NotFound: findCloudItems},
+		cloudPush, cloudPushMarkdown)
+}
+
 // ---------------------------------------------------------------- get, cancel
 
 // CloudRunArgs identify a push run.
@@ -281,6 +302,15 @@ func getCloudPushRunMarkdown(_ CloudRunArgs, r CloudRunDetail) string {
 	m.blank()
 	m.line("%s", cloudRunNext(r))
 	return m.String()
+}
+
+// getCloudPushRunTool declares paperclip_get_cloud_push_run.
+func getCloudPushRunTool() Tool {
+	return define(Spec{Name: "paperclip_get_cloud_push_run", Title: "Get a cloud push run", Toolset: Cloud, BoardOnly: true,
+		Description: "One push run: status, active step, progress %, counts, warnings, conflicts, events, the activation state of agents, routines and monitors, " +
+			"and the error of a failed run. Says what to call next.",
+		Access: Read, NotFound: findCloudItems},
+		getCloudPushRun, getCloudPushRunMarkdown)
 }
 
 // CloudCancelArgs identify the push run to cancel.
@@ -333,6 +363,18 @@ func cancelCloudPushRunMarkdown(_ CloudCancelArgs, r CloudCancelResult) string {
 	m.line("%s", r.Message)
 	m.line("%s", cloudRunLine(r.Run.CloudRunSummary))
 	return m.String()
+}
+
+// Destructive: it abandons a push half way; what already reached the
+// cloud stack stays there, and only a new push (retryOfRunId) resumes.
+// Idempotent: a run that is not running comes back unchanged.
+// Open world: Paperclip tells the cloud stack to cancel its import.
+func cancelCloudPushRunTool() Tool {
+	return define(Spec{Name: "paperclip_cancel_cloud_push_run", Title: "Cancel a cloud push run", Toolset: Cloud, BoardOnly: true,
+		Description: "Cancel a running push run. What already reached the cloud stack stays there, paused; resume later with paperclip_cloud_push retryOfRunId. " +
+			"A run that is not running comes back unchanged.",
+		Access: DestructiveIdempotent, OpenWorld: true, NotFound: findCloudItems},
+		cancelCloudPushRun, cancelCloudPushRunMarkdown)
 }
 
 // ---------------------------------------------------------------- activate
@@ -392,66 +434,19 @@ func activateCloudEntitiesMarkdown(_ ActivateArgs, r ActivateResult) string {
 	return m.String()
 }
 
+// activateCloudEntitiesTool declares paperclip_activate_cloud_entities.
+func activateCloudEntitiesTool() Tool {
+	return define(Spec{Name: "paperclip_activate_cloud_entities", Title: "Activate imported entities", Toolset: Cloud, BoardOnly: true,
+		Description: "Unpause one type of entity imported by a push run: agents, routines or monitors. Only a succeeded run can activate. " +
+			"Activate one type at a time, agents first, then routines, then monitors, checking each in the cloud stack before the next.",
+		Access: WriteIdempotent, NotFound: findCloudItems},
+		activateCloudEntities, activateCloudEntitiesMarkdown)
+}
+
 // ---------------------------------------------------------------- registry
 
+const findCloudItems = "List connections and runs with paperclip_list_cloud_upstreams."
+
 func cloudTools() []Tool {
-	const notFound = "List connections and runs with paperclip_list_cloud_upstreams."
-	return []Tool{
-		define(Spec{Name: "paperclip_check_cloud_upstream", Title: "Check a cloud upstream target", Toolset: Cloud,
-			Description: "Read a Paperclip Cloud stack's /.well-known/paperclip-upstream document (no credentials are sent) and say whether it is a usable target: " +
-				"the paperclip-upstream-discovery-v1 schema, the cloud_sync feature flag, a transfer schema major equal to this Paperclip's (1), browser (PKCE) authorization, https unless localhost. " +
-				"Each problem says what to do. Use it before paperclip_start_cloud_connect.",
-			Access: Read, OpenWorld: true},
-			checkCloudUpstream, checkCloudUpstreamMarkdown),
-		define(Spec{Name: "paperclip_list_cloud_upstreams", Title: "List cloud upstreams", Toolset: Cloud, BoardOnly: true,
-			Description: "A company's cloud upstream connections (target stack, tokenStatus: pending, connected, expired, revoked) and its last 50 push runs " +
-				"(status, step, progress). Use it to find connectionId and runId.",
-			Access: Read, NotFound: "Check companyId."},
-			listCloudUpstreams, listCloudUpstreamsMarkdown),
-		define(Spec{Name: "paperclip_start_cloud_connect", Title: "Start connecting to a cloud stack", Toolset: Cloud, BoardOnly: true,
-			Description: "Start connecting a local company to a Paperclip Cloud stack. Checks the stack first (as paperclip_check_cloud_upstream), then returns " +
-				"the authorization URL for the person to open and approve, and the pending connection id. After approval the browser lands on " +
-				"redirectUri?code=…&state=…; pass both to paperclip_finish_cloud_connect. Also the way to reconnect after a token expired or was revoked.",
-			Access: Write, OpenWorld: true, NotFound: "Check companyId."},
-			startCloudConnect, startCloudConnectMarkdown),
-		define(Spec{Name: "paperclip_finish_cloud_connect", Title: "Finish connecting to a cloud stack", Toolset: Cloud, BoardOnly: true,
-			Description: "Finish a connection started with paperclip_start_cloud_connect: give the pendingConnectionId and the code and state from the address the browser landed on. " +
-				"Paperclip trades the code for a token (a code works once); the connection becomes connected. Next: paperclip_preview_cloud_push.",
-			Access: Write, OpenWorld: true, NotFound: "Use the pendingConnectionId from paperclip_start_cloud_connect."},
-			finishCloudConnect, finishCloudConnectMarkdown),
-		// Preview only reads, but it asks the cloud stack about conflicts: open world.
-		define(Spec{Name: "paperclip_preview_cloud_push", Title: "Preview a cloud push", Toolset: Cloud, BoardOnly: true,
-			Description: "Dry run of a push: counts per entity type, warnings with severity, conflicts (entity type, local and cloud labels, planned action, reason) " +
-				"and a one-line verdict: ready, needs attention (conflicts or stale mappings; exit code 2), or blocked (schema mismatch or a blocker warning; exit code 3). " +
-				"Nothing is written. Resolve what it lists, preview again, then paperclip_cloud_push.",
-			Access: Read, OpenWorld: true, NotFound: notFound},
-			previewCloudPush, previewCloudPushMarkdown),
-		// Destructive: a push may update entities that already exist in the
-		// cloud stack (planned action "update"), not only add new ones.
-		define(Spec{Name: "paperclip_cloud_push", Title: "Push a company to the cloud", Toolset: Cloud, BoardOnly: true,
-			Description: "Start pushing the company over a connected connection; everything lands in the cloud stack paused. One push at a time per connection. " +
-				"With wait=true, follows the run until it ends (at most 50 s; a longer push keeps running) and sends progress notifications as it walks connect, scan, preview, push, verify, activate; " +
-				"otherwise follow it with paperclip_get_cloud_push_run. After a failure, push again with retryOfRunId. Preview first with paperclip_preview_cloud_push.",
-			Access: Destructive, OpenWorld: true, NotFound: notFound},
-			cloudPush, cloudPushMarkdown),
-		define(Spec{Name: "paperclip_get_cloud_push_run", Title: "Get a cloud push run", Toolset: Cloud, BoardOnly: true,
-			Description: "One push run: status, active step, progress %, counts, warnings, conflicts, events, the activation state of agents, routines and monitors, " +
-				"and the error of a failed run. Says what to call next.",
-			Access: Read, NotFound: notFound},
-			getCloudPushRun, getCloudPushRunMarkdown),
-		// Destructive: it abandons a push half way; what already reached the
-		// cloud stack stays there, and only a new push (retryOfRunId) resumes.
-		// Idempotent: a run that is not running comes back unchanged.
-		// Open world: Paperclip tells the cloud stack to cancel its import.
-		define(Spec{Name: "paperclip_cancel_cloud_push_run", Title: "Cancel a cloud push run", Toolset: Cloud, BoardOnly: true,
-			Description: "Cancel a running push run. What already reached the cloud stack stays there, paused; resume later with paperclip_cloud_push retryOfRunId. " +
-				"A run that is not running comes back unchanged.",
-			Access: DestructiveIdempotent, OpenWorld: true, NotFound: notFound},
-			cancelCloudPushRun, cancelCloudPushRunMarkdown),
-		define(Spec{Name: "paperclip_activate_cloud_entities", Title: "Activate imported entities", Toolset: Cloud, BoardOnly: true,
-			Description: "Unpause one type of entity imported by a push run: agents, routines or monitors. Only a succeeded run can activate. " +
-				"Activate one type at a time, agents first, then routines, then monitors, checking each in the cloud stack before the next.",
-			Access: WriteIdempotent, NotFound: notFound},
-			activateCloudEntities, activateCloudEntitiesMarkdown),
-	}
+	return []Tool{checkCloudUpstreamTool(), listCloudUpstreamsTool(), startCloudConnectTool(), finishCloudConnectTool(), previewCloudPushTool(), cloudPushTool(), getCloudPushRunTool(), cancelCloudPushRunTool(), activateCloudEntitiesTool()}
 }

@@ -95,6 +95,14 @@ func addCommentMarkdown(a AddCommentArgs, c CommentView) string {
 	return m.String()
 }
 
+// addCommentTool declares paperclip_add_comment.
+func addCommentTool() Tool {
+	return define(Spec{Name: "paperclip_add_comment", Title: "Add a comment", Toolset: Comments,
+		Description: "Post a markdown comment on an issue (to report progress or answer). It may wake the issue's assignee.",
+		Access:      Write, NotFound: commentIssueHint},
+		addComment, addCommentMarkdown)
+}
+
 // GetCommentArgs identify one comment.
 type GetCommentArgs struct {
 	IssueID   string `json:"issueId" jsonschema:"pattern=^([0-9a-fA-F-]{36}|[A-Za-z][A-Za-z0-9]*-[0-9]+)$,description=Issue UUID or identifier (ABC-12)"`
@@ -127,6 +135,14 @@ func getCommentMarkdown(a GetCommentArgs, c CommentView) string {
 	m.blank()
 	m.line("Next: paperclip_add_comment issueId=%s to reply.", a.IssueID)
 	return m.String()
+}
+
+// getCommentTool declares paperclip_get_comment.
+func getCommentTool() Tool {
+	return define(Spec{Name: "paperclip_get_comment", Title: "Get a comment", Toolset: Comments,
+		Description: "One comment of an issue with its body (cut past 10,000 characters).",
+		Access:      Read, NotFound: findComment},
+		getComment, getCommentMarkdown)
 }
 
 // ListCommentsArgs are the arguments of paperclip_list_comments.
@@ -249,19 +265,14 @@ func listCommentsMarkdown(a ListCommentsArgs, p Page[CommentView]) string {
 	return m.String()
 }
 
+// listCommentsTool declares paperclip_list_comments.
+func listCommentsTool() Tool {
+	return define(Spec{Name: "paperclip_list_comments", Title: "List comments", Toolset: Comments,
+		Description: "An issue's comments, oldest first by default, bodies cut at 500 characters. after (a comment id) reads only later ones.",
+		Access:      Read, NotFound: commentIssueHint},
+		listComments, listCommentsMarkdown)
+}
+
 func commentTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_add_comment", Title: "Add a comment", Toolset: Comments,
-			Description: "Post a markdown comment on an issue (to report progress or answer). It may wake the issue's assignee.",
-			Access:      Write, NotFound: commentIssueHint},
-			addComment, addCommentMarkdown),
-		define(Spec{Name: "paperclip_get_comment", Title: "Get a comment", Toolset: Comments,
-			Description: "One comment of an issue with its body (cut past 10,000 characters).",
-			Access:      Read, NotFound: findComment},
-			getComment, getCommentMarkdown),
-		define(Spec{Name: "paperclip_list_comments", Title: "List comments", Toolset: Comments,
-			Description: "An issue's comments, oldest first by default, bodies cut at 500 characters. after (a comment id) reads only later ones.",
-			Access:      Read, NotFound: commentIssueHint},
-			listComments, listCommentsMarkdown),
-	}
+	return []Tool{addCommentTool(), getCommentTool(), listCommentsTool()}
 }

@@ -68,6 +68,15 @@ func listCompaniesMarkdown(_ ListCompaniesArgs, p Page[CompanySummary]) string {
 	return m.String()
 }
 
+// listCompaniesTool declares paperclip_list_companies.
+func listCompaniesTool() Tool {
+	return define(Spec{Name: "paperclip_list_companies", Title: "List companies", Toolset: Companies, BoardOnly: true,
+		Description: "The companies this Paperclip instance runs, with status, issue prefix and monthly budget, as {items,total,count,offset,limit,has_more,next_offset}. " +
+			"Use it to find the companyId other tools take (or to set PAPERCLIP_COMPANY_ID). Agent keys cannot list companies: their company is PAPERCLIP_COMPANY_ID.",
+		Access: Read},
+		listCompanies, listCompaniesMarkdown)
+}
+
 // GetCompanyArgs identify one company.
 type GetCompanyArgs struct {
 	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company id; defaults to PAPERCLIP_COMPANY_ID"`
@@ -98,6 +107,14 @@ func getCompanyMarkdown(_ GetCompanyArgs, c CompanySummary) string {
 	return m.String()
 }
 
+// getCompanyTool declares paperclip_get_company.
+func getCompanyTool() Tool {
+	return define(Spec{Name: "paperclip_get_company", Title: "Get a company", Toolset: Companies,
+		Description: "One company: name, status, description, monthly budget and spend. An agent key reads only its own company.",
+		Access:      Read, NotFound: "Check companyId. " + findCompany},
+		getCompany, getCompanyMarkdown)
+}
+
 // checkCompany is asked when a company list came back empty: Paperclip
 // answers an empty list, not 404, for a well-formed id of no company, so
 // "0 runs" could hide a wrong id. It returns the error to give instead, or
@@ -111,15 +128,5 @@ func (d *Deps) checkCompany(ctx context.Context, companyID string) error {
 }
 
 func companyTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_list_companies", Title: "List companies", Toolset: Companies, BoardOnly: true,
-			Description: "The companies this Paperclip instance runs, with status, issue prefix and monthly budget, as {items,total,count,offset,limit,has_more,next_offset}. " +
-				"Use it to find the companyId other tools take (or to set PAPERCLIP_COMPANY_ID). Agent keys cannot list companies: their company is PAPERCLIP_COMPANY_ID.",
-			Access: Read},
-			listCompanies, listCompaniesMarkdown),
-		define(Spec{Name: "paperclip_get_company", Title: "Get a company", Toolset: Companies,
-			Description: "One company: name, status, description, monthly budget and spend. An agent key reads only its own company.",
-			Access:      Read, NotFound: "Check companyId. " + findCompany},
-			getCompany, getCompanyMarkdown),
-	}
+	return []Tool{listCompaniesTool(), getCompanyTool()}
 }

@@ -374,3 +374,12 @@ func diagnoseMarkdown(_ DiagnoseArgs, g Diagnosis) string {
 	}
 	return m.String()
 }
+
+// diagnoseRunTool declares paperclip_diagnose_run.
+func diagnoseRunTool() Tool {
+	return define(Spec{Name: "paperclip_diagnose_run", Title: "Diagnose a failed run", Toolset: Runs,
+		Description: "Why did a run fail? Finds the run (runId; else the latest failed run of agentId or PAPERCLIP_AGENT_ID; else of the company), " +
+			"reads its error and warning events and the tail of its log, and says in a few lines what went wrong and what to look at next.",
+		Access: Read, NotFound: findRun},
+		diagnose, diagnoseMarkdown)
+}

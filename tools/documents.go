@@ -130,6 +130,14 @@ func listDocumentsMarkdown(a ListDocumentsArgs, p Page[DocumentSummary]) string 
 	return m.String()
 }
 
+// listDocumentsTool declares paperclip_list_documents.
+func listDocumentsTool() Tool {
+	return define(Spec{Name: "paperclip_list_documents", Title: "List an issue's documents", Toolset: Documents,
+		Description: "An issue's documents: key, title, revision, size, start of body. Then paperclip_get_document.",
+		Access:      Read, NotFound: findIssueHint},
+		listDocuments, listDocumentsMarkdown)
+}
+
 // GetDocumentArgs are the arguments of paperclip_get_document.
 type GetDocumentArgs struct {
 	DocKey
@@ -189,6 +197,14 @@ func getDocumentMarkdown(_ GetDocumentArgs, r DocumentDetail) string {
 	m.line("Next: paperclip_upsert_document issueId=%s key=%s body=… baseRevisionId=%s saves a new revision; paperclip_get_document_revisions shows the history.",
 		r.IssueID, r.Key, r.RevisionID)
 	return m.String()
+}
+
+// getDocumentTool declares paperclip_get_document.
+func getDocumentTool() Tool {
+	return define(Spec{Name: "paperclip_get_document", Title: "Get a document", Toolset: Documents,
+		Description: "One document's body and latestRevisionId (the baseRevisionId of an edit).",
+		Access:      Read, NotFound: findDocument},
+		getDocument, getDocumentMarkdown)
 }
 
 // DocumentRevisionsArgs are the arguments of paperclip_get_document_revisions.
@@ -257,6 +273,14 @@ func getDocumentRevisionsMarkdown(a DocumentRevisionsArgs, p Page[RevisionSummar
 	}
 	m.line("Next: paperclip_get_document issueId=%s key=%s reads the latest body.", a.IssueID, key)
 	return m.String()
+}
+
+// getDocumentRevisionsTool declares paperclip_get_document_revisions.
+func getDocumentRevisionsTool() Tool {
+	return define(Spec{Name: "paperclip_get_document_revisions", Title: "List a document's revisions", Toolset: Documents,
+		Description: "A document's revisions, newest first: author, start of body.",
+		Access:      Read, NotFound: findDocument},
+		getDocumentRevisions, getDocumentRevisionsMarkdown)
 }
 
 // UpsertDocumentArgs are the arguments of paperclip_upsert_document.
@@ -399,6 +423,14 @@ func upsertDocumentMarkdown(_ UpsertDocumentArgs, r UpsertDocumentResult) string
 	return m.String()
 }
 
+// upsertDocumentTool declares paperclip_upsert_document.
+func upsertDocumentTool() Tool {
+	return define(Spec{Name: "paperclip_upsert_document", Title: "Create or update a document", Toolset: Documents,
+		Description: "Create a document or save a new revision (markdown); baseRevisionId refuses overwriting a newer edit.",
+		Access:      Write, NotFound: findIssueHint},
+		upsertDocument, upsertDocumentMarkdown)
+}
+
 // DeleteDocumentResult says what was deleted.
 type DeleteDocumentResult struct {
 	IssueID string `json:"issueId"`
@@ -419,6 +451,14 @@ func deleteDocument(ctx context.Context, d *Deps, a DocKey) (DeleteDocumentResul
 
 func deleteDocumentMarkdown(_ DocKey, r DeleteDocumentResult) string {
 	return fmt.Sprintf("Deleted document %s of issue %s, with all its revisions.\nNext: paperclip_list_documents issueId=%s shows what is left.\n", r.Key, r.IssueID, r.IssueID)
+}
+
+// deleteDocumentTool declares paperclip_delete_document.
+func deleteDocumentTool() Tool {
+	return define(Spec{Name: "paperclip_delete_document", Title: "Delete a document", Toolset: Documents, BoardOnly: true,
+		Description: "Delete an issue document and all its revisions; cannot be undone.",
+		Access:      Destructive, NotFound: findDocument},
+		deleteDocument, deleteDocumentMarkdown)
 }
 
 // jsonCost is how many characters r takes in a JSON string (as encoding/json
@@ -451,26 +491,5 @@ func excerptBudget(n int) int {
 }
 
 func documentTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_list_documents", Title: "List an issue's documents", Toolset: Documents,
-			Description: "An issue's documents: key, title, revision, size, start of body. Then paperclip_get_document.",
-			Access:      Read, NotFound: findIssueHint},
-			listDocuments, listDocumentsMarkdown),
-		define(Spec{Name: "paperclip_get_document", Title: "Get a document", Toolset: Documents,
-			Description: "One document's body and latestRevisionId (the baseRevisionId of an edit).",
-			Access:      Read, NotFound: findDocument},
-			getDocument, getDocumentMarkdown),
-		define(Spec{Name: "paperclip_get_document_revisions", Title: "List a document's revisions", Toolset: Documents,
-			Description: "A document's revisions, newest first: author, start of body.",
-			Access:      Read, NotFound: findDocument},
-			getDocumentRevisions, getDocumentRevisionsMarkdown),
-		define(Spec{Name: "paperclip_upsert_document", Title: "Create or update a document", Toolset: Documents,
-			Description: "Create a document or save a new revision (markdown); baseRevisionId refuses overwriting a newer edit.",
-			Access:      Write, NotFound: findIssueHint},
-			upsertDocument, upsertDocumentMarkdown),
-		define(Spec{Name: "paperclip_delete_document", Title: "Delete a document", Toolset: Documents, BoardOnly: true,
-			Description: "Delete an issue document and all its revisions; cannot be undone.",
-			Access:      Destructive, NotFound: findDocument},
-			deleteDocument, deleteDocumentMarkdown),
-	}
+	return []Tool{listDocumentsTool(), getDocumentTool(), getDocumentRevisionsTool(), upsertDocumentTool(), deleteDocumentTool()}
 }

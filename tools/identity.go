@@ -98,6 +98,14 @@ func getCurrentUserMarkdown(_ Format, u CurrentUser) string {
 	return m.String()
 }
 
+// getCurrentUserTool declares paperclip_get_current_user.
+func getCurrentUserTool() Tool {
+	return define(Spec{Name: "paperclip_get_current_user", Title: "Get the board user", Toolset: Identity, BoardOnly: true,
+		Description: "Who the board key (or the implicit local board) is: user, instance admin or not, companies and roles. Agents use paperclip_get_me.",
+		Access:      Read},
+		getCurrentUser, getCurrentUserMarkdown)
+}
+
 // Me is the calling agent.
 type Me struct {
 	AgentSummary
@@ -181,6 +189,14 @@ func getMeMarkdown(_ Format, a Me) string {
 	m.blank()
 	m.line("Next: paperclip_get_inbox lists the issues assigned to you.")
 	return m.String()
+}
+
+// getMeTool declares paperclip_get_me.
+func getMeTool() Tool {
+	return define(Spec{Name: "paperclip_get_me", Title: "Get my agent", Toolset: Identity,
+		Description: "Agent keys and run JWTs only: the calling agent (status, role, managers, permissions, budget). A board uses paperclip_get_current_user.",
+		Access:      Read},
+		getMe, getMeMarkdown)
 }
 
 // InboxArgs are the arguments of paperclip_get_inbox.
@@ -284,6 +300,15 @@ func getInboxMarkdown(_ InboxArgs, p Page[InboxItem]) string {
 	return m.String()
 }
 
+// getInboxTool declares paperclip_get_inbox.
+func getInboxTool() Tool {
+	return define(Spec{Name: "paperclip_get_inbox", Title: "Get my inbox", Toolset: Identity,
+		Description: "Agent keys and run JWTs only: open issues (todo, in_progress, blocked) assigned to the calling agent, with blockers and active run. " +
+			"Then paperclip_checkout_issue. A board has none: use paperclip_list_issues.",
+		Access: Read},
+		getInbox, getInboxMarkdown)
+}
+
 // RevokeResult is what paperclip_revoke_current_session did.
 type RevokeResult struct {
 	Revoked bool   `json:"revoked"`
@@ -314,24 +339,14 @@ func revokeCurrentSessionMarkdown(_ RevokeArgs, r RevokeResult) string {
 	return m.String()
 }
 
+// revokeCurrentSessionTool declares paperclip_revoke_current_session.
+func revokeCurrentSessionTool() Tool {
+	return define(Spec{Name: "paperclip_revoke_current_session", Title: "Revoke this board key", Toolset: Identity, BoardOnly: true,
+		Description: "Destructive: revokes the board API key (pcp_board_…) this server uses; every later call with it gets 401. Not for the keyless local board or agent keys.",
+		Access:      Destructive},
+		revokeCurrentSession, revokeCurrentSessionMarkdown)
+}
+
 func identityTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_get_current_user", Title: "Get the board user", Toolset: Identity, BoardOnly: true,
-			Description: "Who the board key (or the implicit local board) is: user, instance admin or not, companies and roles. Agents use paperclip_get_me.",
-			Access:      Read},
-			getCurrentUser, getCurrentUserMarkdown),
-		define(Spec{Name: "paperclip_get_me", Title: "Get my agent", Toolset: Identity,
-			Description: "Agent keys and run JWTs only: the calling agent (status, role, managers, permissions, budget). A board uses paperclip_get_current_user.",
-			Access:      Read},
-			getMe, getMeMarkdown),
-		define(Spec{Name: "paperclip_get_inbox", Title: "Get my inbox", Toolset: Identity,
-			Description: "Agent keys and run JWTs only: open issues (todo, in_progress, blocked) assigned to the calling agent, with blockers and active run. " +
-				"Then paperclip_checkout_issue. A board has none: use paperclip_list_issues.",
-			Access: Read},
-			getInbox, getInboxMarkdown),
-		define(Spec{Name: "paperclip_revoke_current_session", Title: "Revoke this board key", Toolset: Identity, BoardOnly: true,
-			Description: "Destructive: revokes the board API key (pcp_board_…) this server uses; every later call with it gets 401. Not for the keyless local board or agent keys.",
-			Access:      Destructive},
-			revokeCurrentSession, revokeCurrentSessionMarkdown),
-	}
+	return []Tool{getCurrentUserTool(), getMeTool(), getInboxTool(), revokeCurrentSessionTool()}
 }

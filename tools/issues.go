@@ -402,6 +402,14 @@ func listIssuesMarkdown(a ListIssuesArgs, p Page[IssueSummary]) string {
 	return m.String()
 }
 
+// listIssuesTool declares paperclip_list_issues.
+func listIssuesTool() Tool {
+	return define(Spec{Name: "paperclip_list_issues", Title: "List issues", Toolset: Issues,
+		Description: "A company's issues, filtered; paged by has_more and next_offset (total only when known).",
+		Access:      Read, NotFound: "Check companyId."},
+		listIssues, listIssuesMarkdown)
+}
+
 // ---------------------------------------------------------------- get
 
 // IssueArgs identify one issue (read tools).
@@ -427,6 +435,14 @@ func getIssueMarkdown(_ IssueArgs, i IssueDetail) string {
 	n := i.name()
 	m.line("Next: paperclip_list_comments issueId=%s reads its discussion; paperclip_checkout_issue issueId=%s takes it; paperclip_update_issue issueId=%s changes it.", n, n, n)
 	return m.String()
+}
+
+// getIssueTool declares paperclip_get_issue.
+func getIssueTool() Tool {
+	return define(Spec{Name: "paperclip_get_issue", Title: "Get an issue", Toolset: Issues,
+		Description: "One issue: status, assignee, run lock, labels, blockers, ancestors, description.",
+		Access:      Read, NotFound: issueNotFound},
+		getIssue, getIssueMarkdown)
 }
 
 // ---------------------------------------------------------------- heartbeat context
@@ -569,6 +585,14 @@ func getHeartbeatContextMarkdown(_ IssueArgs, c IssueContext) string {
 	return m.String()
 }
 
+// getHeartbeatContextTool declares paperclip_get_heartbeat_context.
+func getHeartbeatContextTool() Tool {
+	return define(Spec{Name: "paperclip_get_heartbeat_context", Title: "Get an issue's heartbeat context", Toolset: Issues,
+		Description: "An issue with ancestors, project, goal, blockers, attachments and continuation summary, for a run's start.",
+		Access:      Read, NotFound: issueNotFound},
+		getHeartbeatContext, getHeartbeatContextMarkdown)
+}
+
 // ---------------------------------------------------------------- create
 
 // CreateIssueArgs are the arguments of paperclip_create_issue.
@@ -634,6 +658,14 @@ func createIssueMarkdown(_ CreateIssueArgs, r CreateIssueResult) string {
 	m.blank()
 	m.line("Next: paperclip_checkout_issue issueId=%s takes it; paperclip_update_issue issueId=%s changes it.", r.name(), r.name())
 	return m.String()
+}
+
+// createIssueTool declares paperclip_create_issue.
+func createIssueTool() Tool {
+	return define(Spec{Name: "paperclip_create_issue", Title: "Create an issue", Toolset: Issues,
+		Description: "Create an issue; an open one with the same title may be returned instead (deduplicated:true; see allowDuplicate).",
+		Access:      Write, NotFound: "Check companyId and the ids given. " + findCompany},
+		createIssue, createIssueMarkdown)
 }
 
 // ---------------------------------------------------------------- update
@@ -730,6 +762,14 @@ func updateIssueMarkdown(_ UpdateIssueArgs, r UpdateIssueResult) string {
 	return m.String()
 }
 
+// updateIssueTool declares paperclip_update_issue.
+func updateIssueTool() Tool {
+	return define(Spec{Name: "paperclip_update_issue", Title: "Update an issue", Toolset: Issues,
+		Description: "Change fields and/or add a comment; clear sets fields to null. Run locks: paperclip_release_issue.",
+		Access:      Write, NotFound: issueNotFound},
+		updateIssue, updateIssueMarkdown)
+}
+
 // ---------------------------------------------------------------- checkout / release
 
 // CheckoutIssueArgs are the arguments of paperclip_checkout_issue.
@@ -771,6 +811,14 @@ func checkoutIssueMarkdown(_ CheckoutIssueArgs, i IssueDetail) string {
 	return m.String()
 }
 
+// checkoutIssueTool declares paperclip_checkout_issue.
+func checkoutIssueTool() Tool {
+	return define(Spec{Name: "paperclip_checkout_issue", Title: "Check out an issue", Toolset: Issues,
+		Description: "Assign an issue to an agent and set it in_progress, if its status is in expectedStatuses. Agents need PAPERCLIP_RUN_ID (a live run).",
+		Access:      WriteIdempotent, NotFound: issueNotFound},
+		checkoutIssue, checkoutIssueMarkdown)
+}
+
 // ReleaseIssueArgs are the arguments of paperclip_release_issue.
 type ReleaseIssueArgs struct {
 	IssueID string `json:"issueId" jsonschema:"pattern=^([0-9a-fA-F-]{36}|[A-Za-z][A-Za-z0-9]*-[0-9]+)$"`
@@ -793,40 +841,15 @@ func releaseIssueMarkdown(_ ReleaseIssueArgs, i IssueDetail) string {
 	return m.String()
 }
 
-// ---------------------------------------------------------------- declarations
-
-func issueTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_list_issues", Title: "List issues", Toolset: Issues,
-			Description: "A company's issues, filtered; paged by has_more and next_offset (total only when known).",
-			Access:      Read, NotFound: "Check companyId."},
-			listIssues, listIssuesMarkdown),
-		define(Spec{Name: "paperclip_get_issue", Title: "Get an issue", Toolset: Issues,
-			Description: "One issue: status, assignee, run lock, labels, blockers, ancestors, description.",
-			Access:      Read, NotFound: issueNotFound},
-			getIssue, getIssueMarkdown),
-		define(Spec{Name: "paperclip_get_heartbeat_context", Title: "Get an issue's heartbeat context", Toolset: Issues,
-			Description: "An issue with ancestors, project, goal, blockers, attachments and continuation summary, for a run's start.",
-			Access:      Read, NotFound: issueNotFound},
-			getHeartbeatContext, getHeartbeatContextMarkdown),
-		define(Spec{Name: "paperclip_create_issue", Title: "Create an issue", Toolset: Issues,
-			Description: "Create an issue; an open one with the same title may be returned instead (deduplicated:true; see allowDuplicate).",
-			Access:      Write, NotFound: "Check companyId and the ids given. " + findCompany},
-			createIssue, createIssueMarkdown),
-		define(Spec{Name: "paperclip_update_issue", Title: "Update an issue", Toolset: Issues,
-			Description: "Change fields and/or add a comment; clear sets fields to null. Run locks: paperclip_release_issue.",
-			Access:      Write, NotFound: issueNotFound},
-			updateIssue, updateIssueMarkdown),
-		define(Spec{Name: "paperclip_checkout_issue", Title: "Check out an issue", Toolset: Issues,
-			Description: "Assign an issue to an agent and set it in_progress, if its status is in expectedStatuses. Agents need PAPERCLIP_RUN_ID (a live run).",
-			Access:      WriteIdempotent, NotFound: issueNotFound},
-			checkoutIssue, checkoutIssueMarkdown),
-		define(Spec{Name: "paperclip_release_issue", Title: "Release an issue", Toolset: Issues,
-			Description: "Unassign an issue, clear its run locks (in_progress goes to todo). Agents: the assignee only, from its live run.",
-			Access:      WriteIdempotent, NotFound: issueNotFound},
-			releaseIssue, releaseIssueMarkdown),
-	}
+// releaseIssueTool declares paperclip_release_issue.
+func releaseIssueTool() Tool {
+	return define(Spec{Name: "paperclip_release_issue", Title: "Release an issue", Toolset: Issues,
+		Description: "Unassign an issue, clear its run locks (in_progress goes to todo). Agents: the assignee only, from its live run.",
+		Access:      WriteIdempotent, NotFound: issueNotFound},
+		releaseIssue, releaseIssueMarkdown)
 }
+
+// ---------------------------------------------------------------- declarations
 
 // issueName is how the markdown names an issue: its identifier, else its id.
 func issueName(id, identifier string) string {
@@ -834,4 +857,8 @@ func issueName(id, identifier string) string {
 		return identifier
 	}
 	return id
+}
+
+func issueTools() []Tool {
+	return []Tool{listIssuesTool(), getIssueTool(), getHeartbeatContextTool(), createIssueTool(), updateIssueTool(), checkoutIssueTool(), releaseIssueTool()}
 }

@@ -69,6 +69,14 @@ func createLabelMarkdown(_ CreateLabelArgs, l LabelView) string {
 	return m.String()
 }
 
+// createLabelTool declares paperclip_create_label.
+func createLabelTool() Tool {
+	return define(Spec{Name: "paperclip_create_label", Title: "Create a label", Toolset: Labels,
+		Description: fmt.Sprintf("Create a company issue label; color defaults to %s. Then use its id in labelIds.", defaultLabelColor),
+		Access:      Write, NotFound: "Check companyId. " + findCompany},
+		createLabel, createLabelMarkdown)
+}
+
 // ListLabelsArgs are the arguments of paperclip_list_labels.
 type ListLabelsArgs struct {
 	CompanyArg
@@ -112,15 +120,14 @@ func listLabelsMarkdown(_ ListLabelsArgs, p Page[LabelView]) string {
 	return m.String()
 }
 
+// listLabelsTool declares paperclip_list_labels.
+func listLabelsTool() Tool {
+	return define(Spec{Name: "paperclip_list_labels", Title: "List labels", Toolset: Labels,
+		Description: "A company's issue labels (id, name, color), by name. Use an id as labelId or in labelIds.",
+		Access:      Read, NotFound: "Check companyId. " + findCompany},
+		listLabels, listLabelsMarkdown)
+}
+
 func labelTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_create_label", Title: "Create a label", Toolset: Labels,
-			Description: fmt.Sprintf("Create a company issue label; color defaults to %s. Then use its id in labelIds.", defaultLabelColor),
-			Access:      Write, NotFound: "Check companyId. " + findCompany},
-			createLabel, createLabelMarkdown),
-		define(Spec{Name: "paperclip_list_labels", Title: "List labels", Toolset: Labels,
-			Description: "A company's issue labels (id, name, color), by name. Use an id as labelId or in labelIds.",
-			Access:      Read, NotFound: "Check companyId. " + findCompany},
-			listLabels, listLabelsMarkdown),
-	}
+	return []Tool{createLabelTool(), listLabelsTool()}
 }

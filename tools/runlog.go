@@ -351,3 +351,13 @@ func runLogMarkdown(_ LogArgs, s LogSlice) string {
 	}
 	return m.String()
 }
+
+// getRunLogTool declares paperclip_get_run_log.
+func getRunLogTool() Tool {
+	return define(Spec{Name: "paperclip_get_run_log", Title: "Read a run's log", Toolset: Runs,
+		Description: "A byte slice of a run's log: {content, offset, nextOffset, totalBytes}. Start at offset=0 and pass nextOffset to continue; " +
+			"nextOffset == totalBytes at the end. A slice never splits a UTF-8 character (nextOffset may stop up to 3 bytes short of offset+limitBytes). " +
+			"A run with no log yet gives an empty slice. Markdown shows readable lines (time, stream, text); json gives the raw NDJSON content.",
+		Access: Read, NotFound: findRun},
+		getRunLog, runLogMarkdown)
+}

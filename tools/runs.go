@@ -197,6 +197,18 @@ func listRunsMarkdown(a ListRunsArgs, p Page[RunSummary]) string {
 	return m.String()
 }
 
+// listHeartbeatRunsTool declares paperclip_list_heartbeat_runs.
+func listHeartbeatRunsTool() Tool {
+	return define(Spec{Name: "paperclip_list_heartbeat_runs", Title: "List heartbeat runs", Toolset: Runs,
+		Description: "List a company's heartbeat runs, newest first, as {items,total,count,offset,limit,has_more,next_offset}. " +
+			"Filter by agentId and status. Paperclip's list has no offset and no count, so this tool reads a bounded window of the newest runs (at most 1000) and pages inside it: " +
+			"`total` is present only when the window held every run (it is then exact), and absent otherwise; has_more and next_offset are always right. " +
+			"Offsets count from the newest run, so runs started while you page shift later pages. " +
+			"Use it to find a run id; then paperclip_diagnose_run or paperclip_get_heartbeat_run.",
+		Access: Read, NotFound: "Check companyId and agentId."},
+		listRuns, listRunsMarkdown)
+}
+
 // ---------------------------------------------------------------- get run
 
 // RunArgs identify one run.
@@ -283,6 +295,15 @@ func getRunMarkdown(_ RunArgs, r RunDetail) string {
 		m.line("Next: paperclip_get_run_log runId=%s reads its output.", r.ID)
 	}
 	return m.String()
+}
+
+// getHeartbeatRunTool declares paperclip_get_heartbeat_run.
+func getHeartbeatRunTool() Tool {
+	return define(Spec{Name: "paperclip_get_heartbeat_run", Title: "Get a heartbeat run", Toolset: Runs,
+		Description: "One heartbeat run: status, timing, exit code, error and error code, log size, what woke it, and stdout/stderr excerpts. " +
+			"For a failed run, paperclip_diagnose_run does this plus events and log tail in one call.",
+		Access: Read, NotFound: findRun},
+		getRun, getRunMarkdown)
 }
 
 func intOrDash(p *int) string {
@@ -463,6 +484,16 @@ func listEventsMarkdown(_ ListEventsArgs, p EventsPage) string {
 	return m.String()
 }
 
+// listRunEventsTool declares paperclip_list_run_events.
+func listRunEventsTool() Tool {
+	return define(Spec{Name: "paperclip_list_run_events", Title: "List run events", Toolset: Runs,
+		Description: "A run's events in seq order (seq, type, level, stream, message, data, createdAt), after a cursor. " +
+			"Start with afterSeq=0; pass the returned nextAfterSeq as afterSeq to continue or to follow a running run. " +
+			"Level error events explain failures.",
+		Access: Read, NotFound: findRun},
+		listEvents, listEventsMarkdown)
+}
+
 // ---------------------------------------------------------------- live runs
 
 // CompanyArgs name a company (default PAPERCLIP_COMPANY_ID).
@@ -521,6 +552,14 @@ func liveRunsMarkdown(_ CompanyArgs, l LiveRuns) string {
 	return m.String()
 }
 
+// listLiveRunsTool declares paperclip_list_live_runs.
+func listLiveRunsTool() Tool {
+	return define(Spec{Name: "paperclip_list_live_runs", Title: "List live runs", Toolset: Runs,
+		Description: "The queued and running heartbeat runs of a company (Paperclip shows at most 50). Use it to see what is executing now.",
+		Access:      Read, NotFound: "Check companyId."},
+		listLiveRuns, liveRunsMarkdown)
+}
+
 // ---------------------------------------------------------------- cancel
 
 // CancelArgs identify the run to cancel.
@@ -566,6 +605,15 @@ func cancelMarkdown(_ CancelArgs, c CancelResult) string {
 	m.line("%s", c.Message)
 	m.line("%s", runLine(c.Run.RunSummary))
 	return m.String()
+}
+
+// cancelHeartbeatRunTool declares paperclip_cancel_heartbeat_run.
+func cancelHeartbeatRunTool() Tool {
+	return define(Spec{Name: "paperclip_cancel_heartbeat_run", Title: "Cancel a heartbeat run", Toolset: Runs, BoardOnly: true,
+		Description: "Cancel a queued or running heartbeat run. Idempotent: a finished run comes back unchanged and the result says so. " +
+			"Find live runs with paperclip_list_live_runs.",
+		Access: DestructiveIdempotent, NotFound: findRun},
+		cancelRun, cancelMarkdown)
 }
 
 // ---------------------------------------------------------------- wakeup
@@ -626,53 +674,17 @@ func wakeupMarkdown(_ WakeupArgs, w WakeupResult) string {
 	return m.String()
 }
 
+// wakeupAgentTool declares paperclip_wakeup_agent.
+func wakeupAgentTool() Tool {
+	return define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Toolset: Runs,
+		Description: "Ask Paperclip to start a heartbeat run of an agent now. Returns the queued run, or why Paperclip skipped it (e.g. the agent is paused). " +
+			"An agent key or run JWT may only wake its own agent. Follow the run with paperclip_list_run_events.",
+		Access: Write, OpenWorld: true, NotFound: "Check agentId: " + findAgent},
+		wakeup, wakeupMarkdown)
+}
+
 // ---------------------------------------------------------------- registry
 
 func runTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_list_heartbeat_runs", Title: "List heartbeat runs", Toolset: Runs,
-			Description: "List a company's heartbeat runs, newest first, as {items,total,count,offset,limit,has_more,next_offset}. " +
-				"Filter by agentId and status. Paperclip's list has no offset and no count, so this tool reads a bounded window of the newest runs (at most 1000) and pages inside it: " +
-				"`total` is present only when the window held every run (it is then exact), and absent otherwise; has_more and next_offset are always right. " +
-				"Offsets count from the newest run, so runs started while you page shift later pages. " +
-				"Use it to find a run id; then paperclip_diagnose_run or paperclip_get_heartbeat_run.",
-			Access: Read, NotFound: "Check companyId and agentId."},
-			listRuns, listRunsMarkdown),
-		define(Spec{Name: "paperclip_get_heartbeat_run", Title: "Get a heartbeat run", Toolset: Runs,
-			Description: "One heartbeat run: status, timing, exit code, error and error code, log size, what woke it, and stdout/stderr excerpts. " +
-				"For a failed run, paperclip_diagnose_run does this plus events and log tail in one call.",
-			Access: Read, NotFound: findRun},
-			getRun, getRunMarkdown),
-		define(Spec{Name: "paperclip_list_run_events", Title: "List run events", Toolset: Runs,
-			Description: "A run's events in seq order (seq, type, level, stream, message, data, createdAt), after a cursor. " +
-				"Start with afterSeq=0; pass the returned nextAfterSeq as afterSeq to continue or to follow a running run. " +
-				"Level error events explain failures.",
-			Access: Read, NotFound: findRun},
-			listEvents, listEventsMarkdown),
-		define(Spec{Name: "paperclip_get_run_log", Title: "Read a run's log", Toolset: Runs,
-			Description: "A byte slice of a run's log: {content, offset, nextOffset, totalBytes}. Start at offset=0 and pass nextOffset to continue; " +
-				"nextOffset == totalBytes at the end. A slice never splits a UTF-8 character (nextOffset may stop up to 3 bytes short of offset+limitBytes). " +
-				"A run with no log yet gives an empty slice. Markdown shows readable lines (time, stream, text); json gives the raw NDJSON content.",
-			Access: Read, NotFound: findRun},
-			getRunLog, runLogMarkdown),
-		define(Spec{Name: "paperclip_list_live_runs", Title: "List live runs", Toolset: Runs,
-			Description: "The queued and running heartbeat runs of a company (Paperclip shows at most 50). Use it to see what is executing now.",
-			Access:      Read, NotFound: "Check companyId."},
-			listLiveRuns, liveRunsMarkdown),
-		define(Spec{Name: "paperclip_cancel_heartbeat_run", Title: "Cancel a heartbeat run", Toolset: Runs, BoardOnly: true,
-			Description: "Cancel a queued or running heartbeat run. Idempotent: a finished run comes back unchanged and the result says so. " +
-				"Find live runs with paperclip_list_live_runs.",
-			Access: DestructiveIdempotent, NotFound: findRun},
-			cancelRun, cancelMarkdown),
-		define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Toolset: Runs,
-			Description: "Ask Paperclip to start a heartbeat run of an agent now. Returns the queued run, or why Paperclip skipped it (e.g. the agent is paused). " +
-				"An agent key or run JWT may only wake its own agent. Follow the run with paperclip_list_run_events.",
-			Access: Write, OpenWorld: true, NotFound: "Check agentId: " + findAgent},
-			wakeup, wakeupMarkdown),
-		define(Spec{Name: "paperclip_diagnose_run", Title: "Diagnose a failed run", Toolset: Runs,
-			Description: "Why did a run fail? Finds the run (runId; else the latest failed run of agentId or PAPERCLIP_AGENT_ID; else of the company), " +
-				"reads its error and warning events and the tail of its log, and says in a few lines what went wrong and what to look at next.",
-			Access: Read, NotFound: findRun},
-			diagnose, diagnoseMarkdown),
-	}
+	return []Tool{listHeartbeatRunsTool(), getHeartbeatRunTool(), listRunEventsTool(), getRunLogTool(), listLiveRunsTool(), cancelHeartbeatRunTool(), wakeupAgentTool(), diagnoseRunTool()}
 }

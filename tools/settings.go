@@ -120,6 +120,15 @@ func getExperimentalSettingsMarkdown(_ ExperimentalSettingsArgs, s ExperimentalS
 	return m.String()
 }
 
+// getExperimentalSettingsTool declares paperclip_get_experimental_settings.
+func getExperimentalSettingsTool() Tool {
+	return define(Spec{Name: "paperclip_get_experimental_settings", Title: "Get experimental settings", Toolset: Settings, BoardOnly: true,
+		Description: "The Paperclip instance's experimental settings: every boolean flag (on/off) and the other values, plus whether this server knows enableCloudSync " +
+			"(the flag cloud upstream sync needs) and its version. Change flags with paperclip_update_experimental_settings.",
+		Access: Read},
+		getExperimentalSettings, getExperimentalSettingsMarkdown)
+}
+
 // ---------------------------------------------------------------- update
 
 // UpdateExperimentalSettingsArgs are the flags to set; only those given change.
@@ -291,18 +300,16 @@ func updateExperimentalSettingsMarkdown(_ UpdateExperimentalSettingsArgs, r Upda
 	return m.String()
 }
 
+// updateExperimentalSettingsTool declares paperclip_update_experimental_settings.
+func updateExperimentalSettingsTool() Tool {
+	return define(Spec{Name: "paperclip_update_experimental_settings", Title: "Update experimental settings", Toolset: Settings, BoardOnly: true,
+		Description: "Set experimental flags of the Paperclip instance (instance admin); only those given change, e.g. enableCloudSync=true before cloud upstream sync. " +
+			"Paperclip silently drops flags it does not know and still answers 200, so this tool reads the settings back and reports, flag by flag, " +
+			"what was stored, what was already so, and what the server dropped or kept.",
+		Access: WriteIdempotent},
+		updateExperimentalSettings, updateExperimentalSettingsMarkdown)
+}
+
 func settingsTools() []Tool {
-	return []Tool{
-		define(Spec{Name: "paperclip_get_experimental_settings", Title: "Get experimental settings", Toolset: Settings, BoardOnly: true,
-			Description: "The Paperclip instance's experimental settings: every boolean flag (on/off) and the other values, plus whether this server knows enableCloudSync " +
-				"(the flag cloud upstream sync needs) and its version. Change flags with paperclip_update_experimental_settings.",
-			Access: Read},
-			getExperimentalSettings, getExperimentalSettingsMarkdown),
-		define(Spec{Name: "paperclip_update_experimental_settings", Title: "Update experimental settings", Toolset: Settings, BoardOnly: true,
-			Description: "Set experimental flags of the Paperclip instance (instance admin); only those given change, e.g. enableCloudSync=true before cloud upstream sync. " +
-				"Paperclip silently drops flags it does not know and still answers 200, so this tool reads the settings back and reports, flag by flag, " +
-				"what was stored, what was already so, and what the server dropped or kept.",
-			Access: WriteIdempotent},
-			updateExperimentalSettings, updateExperimentalSettingsMarkdown),
-	}
+	return []Tool{getExperimentalSettingsTool(), updateExperimentalSettingsTool()}
 }
