@@ -20,11 +20,11 @@ func TestToolSnapshots(t *testing.T) {
 	ci := os.Getenv("CI") == "true"
 	names := map[string]bool{}
 	for _, tool := range tools.Registry() {
-		names[tool.Def.Name+".json"] = true
-		got, err := json.MarshalIndent(tool.Def, "", "  ")
+		names[tool.Def().Name+".json"] = true
+		got, err := json.MarshalIndent(tool.Def(), "", "  ")
 		require.NoError(t, err)
 		got = append(got, '\n')
-		path := filepath.Join("snapshots", tool.Def.Name+".json")
+		path := filepath.Join("snapshots", tool.Def().Name+".json")
 		want, err := os.ReadFile(path)
 		switch {
 		case update || (os.IsNotExist(err) && !ci):
@@ -35,7 +35,7 @@ func TestToolSnapshots(t *testing.T) {
 		case err != nil:
 			t.Errorf("snapshot %s is missing: run UPDATE_SNAPSHOTS=1 go test ./schemas and commit it", path)
 		default:
-			assert.JSONEq(t, string(want), string(got), "%s changed: review the diff, then UPDATE_SNAPSHOTS=1 go test ./schemas", tool.Def.Name)
+			assert.JSONEq(t, string(want), string(got), "%s changed: review the diff, then UPDATE_SNAPSHOTS=1 go test ./schemas", tool.Def().Name)
 		}
 	}
 	entries, err := os.ReadDir("snapshots")

@@ -341,7 +341,7 @@ func TestDeleteAttachment(t *testing.T) {
 	msg := callErr(t, d, "paperclip_delete_attachment", map[string]any{"attachmentId": "bbbbbbbb-0000-4000-8000-000000000999"})
 	assert.Contains(t, msg, "404 Attachment not found")
 	assert.Contains(t, msg, "paperclip_list_attachments issueId=<issue>.")
-	def := findTool(t, "paperclip_delete_attachment").Def
+	def := findTool(t, "paperclip_delete_attachment").Def()
 	assert.True(t, *def.Annotations.DestructiveHint)
 	assert.False(t, *def.Annotations.ReadOnlyHint)
 }

@@ -20,7 +20,7 @@ const (
 func forwardedBytes(tools []Tool) int {
 	n := 0
 	for _, t := range tools {
-		b, _ := json.Marshal(map[string]any{"name": t.Def.Name, "description": t.Def.Description, "inputSchema": t.Def.RawInputSchema})
+		b, _ := json.Marshal(map[string]any{"name": t.Def().Name, "description": t.Def().Description, "inputSchema": t.Def().RawInputSchema})
 		n += len(b)
 	}
 	return n

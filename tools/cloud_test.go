@@ -163,7 +163,7 @@ func TestCloudToolDeclarations(t *testing.T) {
 			continue
 		}
 		found++
-		a := tool.Def.Annotations
+		a := tool.Def().Annotations
 		assert.Equal(t, h, hints{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint}, tool.Spec.Name)
 		if tool.Spec.Name == "paperclip_activate_cloud_entities" {
 			var s struct {
@@ -172,11 +172,11 @@ func TestCloudToolDeclarations(t *testing.T) {
 				} `json:"properties"`
 				Required []string `json:"required"`
 			}
-			require.NoError(t, json.Unmarshal(tool.Def.RawInputSchema, &s))
+			require.NoError(t, json.Unmarshal(tool.Def().RawInputSchema, &s))
 			assert.Equal(t, []string{"agents", "routines", "monitors"}, s.Properties["entityType"].Enum)
 			assert.Contains(t, s.Required, "entityType")
-			assert.Contains(t, tool.Def.Description, "agents first, then routines, then monitors")
-			assert.Contains(t, tool.Def.Description, "Only a succeeded run can activate")
+			assert.Contains(t, tool.Def().Description, "agents first, then routines, then monitors")
+			assert.Contains(t, tool.Def().Description, "Only a succeeded run can activate")
 		}
 	}
 	assert.Equal(t, len(want), found)

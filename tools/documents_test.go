@@ -342,7 +342,7 @@ func TestDeleteDocumentBoardOnly(t *testing.T) {
 	assert.Contains(t, msg, "403 Board authentication required")
 	assert.Contains(t, msg, "board only")
 
-	def := findTool(t, "paperclip_delete_document").Def
+	def := findTool(t, "paperclip_delete_document").Def()
 	assert.True(t, strings.HasPrefix(def.Description, "Board only."))
 	assert.True(t, *def.Annotations.DestructiveHint)
 }

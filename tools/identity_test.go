@@ -202,10 +202,10 @@ func TestRevokeCurrentSession(t *testing.T) {
 	assert.JSONEq(t, `{}`, string(reqs[0].Body))
 
 	tool := findTool(t, "paperclip_revoke_current_session")
-	assert.True(t, *tool.Def.Annotations.DestructiveHint, "the key is dead afterwards")
-	assert.False(t, *tool.Def.Annotations.IdempotentHint)
-	assert.Contains(t, tool.Def.Description, "Destructive")
-	assert.Contains(t, tool.Def.Description, "401")
+	assert.True(t, *tool.Def().Annotations.DestructiveHint, "the key is dead afterwards")
+	assert.False(t, *tool.Def().Annotations.IdempotentHint)
+	assert.Contains(t, tool.Def().Description, "Destructive")
+	assert.Contains(t, tool.Def().Description, "401")
 	msg := callErr(t, d, "paperclip_revoke_current_session", map[string]any{"keyId": "x"})
 	assert.Contains(t, msg, "keyId")
 }

@@ -106,7 +106,7 @@ func TestOutputValidationIsReallyOn(t *testing.T) {
 		func(context.Context, *Deps, struct{ Format }) (out, error) { return out{N: 1}, nil },
 		func(struct{ Format }, out) string { return "n" })
 	handler := bad.Handler(&Deps{})
-	s.AddTool(bad.Def, func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	s.AddTool(bad.Def(), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		res, err := handler(ctx, req)
 		res.StructuredContent = json.RawMessage(`{"n":"not a number"}`)
 		return res, err

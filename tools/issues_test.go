@@ -646,7 +646,7 @@ func TestIssueIDPatternEverywhere(t *testing.T) {
 	n := 0
 	for _, tool := range Registry() {
 		var s argSchema
-		require.NoError(t, json.Unmarshal(tool.Def.RawInputSchema, &s))
+		require.NoError(t, json.Unmarshal(tool.Def().RawInputSchema, &s))
 		if p, ok := s.Properties["issueId"]; ok {
 			assert.Equal(t, issueIDPattern, p.Pattern, tool.Spec.Name)
 			n++

@@ -51,14 +51,24 @@ type Spec struct {
 	NotFound string
 }
 
-// Tool is one registered tool: its MCP definition and a binder that makes its
-// handler for a given Deps.
+// Tool is one tool: its Spec, its MCP definition (built on first use: the
+// schemas are reflected only for the tools a server serves) and a binder
+// that makes its handler for a given Deps.
 type Tool struct {
-	Spec     Spec
-	Def      mcp.Tool
-	defaults map[string]any
-	bind     func(*Deps) server.ToolHandlerFunc
+	Spec  Spec
+	built func() builtTool
+	bind  func(*Deps) server.ToolHandlerFunc
 }
+
+// builtTool is what reflecting a tool's Args and Result gives.
+type builtTool struct {
+	def      mcp.Tool
+	defaults map[string]any
+	checker  argSchema
+}
+
+// Def is the tool's MCP definition (name, words, schemas, hints).
+func (t Tool) Def() mcp.Tool { return t.built().def }
 
 // Handler returns the MCP handler of t bound to d.
 func (t Tool) Handler(d *Deps) server.ToolHandlerFunc { return t.bind(d) }
@@ -86,9 +96,28 @@ type CompanyArg struct {
 	CompanyID string `json:"companyId,omitempty" jsonschema:"format=uuid,description=Company id; defaults to PAPERCLIP_COMPANY_ID"`
 }
 
-// define declares a tool from its Args and Result types. It panics when the
-// schemas are not flat: a wrong tool fails at start, never at call time.
+// define declares a tool from its Args and Result types. A wrong Spec
+// panics at once; a schema that is not flat panics when the tool is first
+// built: at start for a served tool, and in the tests (which build every
+// tool), never at call time.
 func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, error), markdown func(A, R) string) Tool {
+	if !spec.Access.valid() {
+		panic(fmt.Sprintf("tool %s: no Access kind (Read, Write, WriteIdempotent, Destructive, DestructiveIdempotent)", spec.Name))
+	}
+	if _, ok := spec.Toolset.info(); !ok {
+		panic(fmt.Sprintf("tool %s: unknown toolset %q", spec.Name, spec.Toolset))
+	}
+	built := sync.OnceValue(func() builtTool { return build[A, R](spec) })
+	t := Tool{Spec: spec, built: built}
+	t.bind = func(d *Deps) server.ToolHandlerFunc {
+		b := built()
+		return handlerOf(spec, b.checker, b.defaults, d, handle, markdown)
+	}
+	return t
+}
+
+// build reflects a tool's schemas and checks them.
+func build[A any, R any](spec Spec) builtTool {
 	in, err := schemas.For(new(A))
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
@@ -104,12 +133,6 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 	checker, err := parseArgSchema(in)
 	if err != nil {
 		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
-	}
-	if !spec.Access.valid() {
-		panic(fmt.Sprintf("tool %s: no Access kind (Read, Write, WriteIdempotent, Destructive, DestructiveIdempotent)", spec.Name))
-	}
-	if _, ok := spec.Toolset.info(); !ok {
-		panic(fmt.Sprintf("tool %s: unknown toolset %q", spec.Name, spec.Toolset))
 	}
 	desc := spec.Description
 	if spec.BoardOnly && !strings.HasPrefix(desc, "Board only") {
@@ -129,52 +152,55 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 			OpenWorldHint:   mcp.ToBoolPtr(spec.OpenWorld),
 		},
 	}
-	t := Tool{Spec: spec, Def: def, defaults: defaults}
-	t.bind = func(d *Deps) server.ToolHandlerFunc {
-		return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					d.logger().Error("tool panicked", "tool", spec.Name, "panic", fmt.Sprint(p))
-					res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
-				}
-			}()
-			raw, err := normalizeArgs(spec.Name, req.GetRawArguments())
-			if err != nil {
-				return mcp.NewToolResultError(err.Error()), nil
+	return builtTool{def: def, defaults: defaults, checker: checker}
+}
+
+// handlerOf is the MCP handler of a tool bound to d: argument checks,
+// defaults, the handler, error mapping, the output bound.
+func handlerOf[A any, R any](spec Spec, checker argSchema, defaults map[string]any, d *Deps,
+	handle func(context.Context, *Deps, A) (R, error), markdown func(A, R) string) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				d.logger().Error("tool panicked", "tool", spec.Name, "panic", fmt.Sprint(p))
+				res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
 			}
-			if err := checker.check(spec.Name, raw, spec.NotFound); err != nil {
-				return mcp.NewToolResultError(d.scrub(err.Error())), nil
-			}
-			args, perr := decodeArgs[A](raw, defaults)
-			if perr != nil {
-				return mcp.NewToolResultError(d.scrub(perr.Error())), nil
-			}
-			ctx = withProgress(ctx, req)
-			result, herr := handle(ctx, d, args)
-			if herr != nil {
-				herr = d.routeErr(ctx, herr)
-				msg := d.scrub(explain(herr, spec))
-				d.logger().Info("tool error", "tool", spec.Name, "error", msg)
-				return mcp.NewToolResultError(msg), nil
-			}
-			var encErr error
-			_, js, text := fitPage(result, func(r R) ([]byte, string) {
-				js, err := json.Marshal(r)
-				if err != nil {
-					encErr = err
-				}
-				if f, ok := any(args).(formatted); ok && f.format() == "json" {
-					return js, string(js)
-				}
-				return js, markdown(args, r)
-			})
-			if encErr != nil {
-				return mcp.NewToolResultError("paperclip-mcp could not encode the result: " + encErr.Error()), nil
-			}
-			return d.respond(js, text), nil
+		}()
+		raw, err := normalizeArgs(spec.Name, req.GetRawArguments())
+		if err != nil {
+			return mcp.NewToolResultError(err.Error()), nil
 		}
+		if err := checker.check(spec.Name, raw, spec.NotFound); err != nil {
+			return mcp.NewToolResultError(d.scrub(err.Error())), nil
+		}
+		args, perr := decodeArgs[A](raw, defaults)
+		if perr != nil {
+			return mcp.NewToolResultError(d.scrub(perr.Error())), nil
+		}
+		ctx = withProgress(ctx, req)
+		result, herr := handle(ctx, d, args)
+		if herr != nil {
+			herr = d.routeErr(ctx, herr)
+			msg := d.scrub(explain(herr, spec))
+			d.logger().Info("tool error", "tool", spec.Name, "error", msg)
+			return mcp.NewToolResultError(msg), nil
+		}
+		var encErr error
+		_, js, text := fitPage(result, func(r R) ([]byte, string) {
+			js, err := json.Marshal(r)
+			if err != nil {
+				encErr = err
+			}
+			if f, ok := any(args).(formatted); ok && f.format() == "json" {
+				return js, string(js)
+			}
+			return js, markdown(args, r)
+		})
+		if encErr != nil {
+			return mcp.NewToolResultError("paperclip-mcp could not encode the result: " + encErr.Error()), nil
+		}
+		return d.respond(js, text), nil
 	}
-	return t
 }
 
 // decodeArgs fills defaults for missing keys, then decodes strictly.
@@ -280,7 +306,7 @@ func buildRegistry() []Tool {
 // registered at all, so they cannot be called either.
 func Register(s *server.MCPServer, d *Deps, tools []Tool) {
 	for _, t := range tools {
-		s.AddTool(t.Def, t.Handler(d))
+		s.AddTool(t.Def(), t.Handler(d))
 	}
 }
 

@@ -21,7 +21,7 @@ var toolNameRE = regexp.MustCompile(`^paperclip_[a-z0-9_]{1,40}$`)
 func TestRegistryContract(t *testing.T) {
 	seen := map[string]bool{}
 	for _, tool := range Registry() {
-		def := tool.Def
+		def := tool.Def()
 		name := def.Name
 		assert.False(t, seen[name], "duplicate %s", name)
 		seen[name] = true
