@@ -82,9 +82,7 @@ func listAgentsMarkdown(_ ListAgentsArgs, p Page[AgentSummary]) string {
 	for _, a := range p.Items {
 		m.line("%s", agentLine(a))
 	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_agents with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_list_agents", "")
 	m.line("Next: paperclip_diagnose_run agentId=<id> explains an agent's latest failed run.")
 	return m.String()
 }

@@ -285,3 +285,16 @@ func TestAMalformedIDSaysWhereIDsComeFrom(t *testing.T) {
 	assert.Contains(t, msg, "paperclip_list_agents")
 	assert.Empty(t, s.requests(), "nothing is sent for a malformed id")
 }
+
+// TestAShortenedPageSaysSoInMarkdown: the note of a page cut to fit the
+// bound reaches the markdown of every list, not only its JSON.
+func TestAShortenedPageSaysSoInMarkdown(t *testing.T) {
+	f := newFake()
+	long := strings.Repeat("a long description ", 20)
+	for i := 0; i < 100; i++ {
+		f.companies = append(f.companies, client.Company{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Name: fmt.Sprintf("Company %03d", i), Status: "active", Description: &long})
+	}
+	md := text(call(t, f.serve(t), "paperclip_list_companies", map[string]any{"limit": 100}))
+	assert.Contains(t, md, "Shortened to")
+	assert.Regexp(t, `More: call paperclip_list_companies with offset=\d+\.`, md)
+}

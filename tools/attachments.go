@@ -85,12 +85,7 @@ func listAttachmentsMarkdown(a ListAttachmentsArgs, p Page[AttachmentSummary]) s
 	for _, at := range p.Items {
 		m.line("%s", attachmentLine(at))
 	}
-	if p.Note != "" {
-		m.line("%s", p.Note)
-	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_attachments with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_list_attachments", "")
 	m.line("Next: paperclip_download_attachment attachmentId=<id> reads one.")
 	return m.String()
 }

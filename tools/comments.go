@@ -250,12 +250,11 @@ func listCommentsMarkdown(a ListCommentsArgs, p Page[CommentView]) string {
 	for _, c := range p.Items {
 		m.line("%s", commentLine(c))
 	}
-	if p.Note != "" {
-		m.line("%s", p.Note)
+	more := ""
+	if p.Count > 0 {
+		more = " (or after=" + p.Items[p.Count-1].ID + " offset=0)"
 	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_comments with offset=%d (or after=%s offset=0).", *p.NextOffset, p.Items[p.Count-1].ID)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_list_comments", more)
 	if p.Count > 0 {
 		last := p.Items[p.Count-1].ID
 		m.line("Next: paperclip_get_comment issueId=%s commentId=<id> shows a whole body; after=%s resumes from the last one shown.", a.IssueID, last)

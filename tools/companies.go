@@ -61,9 +61,7 @@ func listCompaniesMarkdown(_ ListCompaniesArgs, p Page[CompanySummary]) string {
 	for _, c := range p.Items {
 		m.line("%s", companyLine(c))
 	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_companies with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_list_companies", "")
 	m.line("Next: pass a company's id as companyId, or set PAPERCLIP_COMPANY_ID in the host's config to make it the default.")
 	return m.String()
 }

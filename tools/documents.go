@@ -120,12 +120,7 @@ func listDocumentsMarkdown(a ListDocumentsArgs, p Page[DocumentSummary]) string 
 	for _, s := range p.Items {
 		m.line("%s", documentLine(s))
 	}
-	if p.Note != "" {
-		m.line("%s", p.Note)
-	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_documents with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_list_documents", "")
 	m.line("Next: paperclip_get_document issueId=%s key=<key> reads one in full.", a.IssueID)
 	return m.String()
 }
@@ -265,12 +260,7 @@ func getDocumentRevisionsMarkdown(a DocumentRevisionsArgs, p Page[RevisionSummar
 		parts = append(parts, fmt.Sprintf("%d chars", r.BodyChars), "“"+oneLine(r.Excerpt, 100)+"”")
 		m.line("- %s", strings.Join(parts, " · "))
 	}
-	if p.Note != "" {
-		m.line("%s", p.Note)
-	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_get_document_revisions with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_get_document_revisions", "")
 	m.line("Next: paperclip_get_document issueId=%s key=%s reads the latest body.", a.IssueID, key)
 	return m.String()
 }

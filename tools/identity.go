@@ -286,12 +286,7 @@ func getInboxMarkdown(_ InboxArgs, p Page[InboxItem]) string {
 	for _, i := range p.Items {
 		m.line("%s", inboxLine(i))
 	}
-	if p.Note != "" {
-		m.line("%s", p.Note)
-	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_get_inbox with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_get_inbox", "")
 	if p.Count > 0 {
 		first := p.Items[0]
 		m.line("Next: paperclip_checkout_issue issueId=%s before working on it; paperclip_list_comments issueId=%s for its thread.",

@@ -388,12 +388,7 @@ func listIssuesMarkdown(a ListIssuesArgs, p Page[IssueSummary]) string {
 	for _, s := range p.Items {
 		m.line("%s", issueLine(s))
 	}
-	if p.Note != "" {
-		m.line("Note: %s", p.Note)
-	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_issues with offset=%d and the same filters.", *p.NextOffset)
-	}
+	m.pageTail(prefixed("Note: ", p.Note), p.NextOffset, "paperclip_list_issues", " and the same filters")
 	next := "<identifier>"
 	if p.Count > 0 {
 		next = p.Items[0].name()

@@ -111,9 +111,7 @@ func listLabelsMarkdown(_ ListLabelsArgs, p Page[LabelView]) string {
 	for _, l := range p.Items {
 		m.line("- **%s** `%s` · %s", l.Name, l.ID, l.Color)
 	}
-	if p.NextOffset != nil {
-		m.line("More: call paperclip_list_labels with offset=%d.", *p.NextOffset)
-	}
+	m.pageTail(p.Note, p.NextOffset, "paperclip_list_labels", "")
 	if p.Count > 0 {
 		m.line("Next: filter issues with paperclip_list_issues labelId=<id>, or set labelIds on an issue.")
 	}

@@ -89,3 +89,15 @@ func fitPage[R any](r R, render func(R) (js []byte, text string)) (R, []byte, st
 	}
 	return best, bestJS, bestText
 }
+
+// pageTail ends the markdown of a list page: its note (what the page cannot
+// show, or that it was shortened to fit the output bound) and the call for
+// the next page; more is added after the offset (", and the same filters").
+func (m *md) pageTail(note string, next *int, tool, more string) {
+	if note != "" {
+		m.line("%s", note)
+	}
+	if next != nil {
+		m.line("More: call %s with offset=%d%s.", tool, *next, more)
+	}
+}
