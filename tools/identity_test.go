@@ -1,7 +1,6 @@
 package tools
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -11,21 +10,6 @@ import (
 
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
-
-// jsonTextIsStructured calls a read tool with response_format=json and
-// checks that its text is its structured content.
-func jsonTextIsStructured(t *testing.T, d *Deps, name string, args map[string]any) {
-	t.Helper()
-	a := map[string]any{"response_format": "json"}
-	for k, v := range args {
-		a[k] = v
-	}
-	res := call(t, d, name, a)
-	require.False(t, res.IsError, text(res))
-	raw, ok := res.StructuredContent.(json.RawMessage)
-	require.True(t, ok)
-	assert.JSONEq(t, string(raw), text(res), "%s: the json text is the structured content", name)
-}
 
 func TestGetCurrentUserAsTheLocalBoard(t *testing.T) {
 	s := newStub(t)

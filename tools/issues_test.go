@@ -67,21 +67,6 @@ func pool(n int, extra func(i int) map[string]any) []map[string]any {
 	return out
 }
 
-// jsonMatchesStructured calls a read tool with response_format=json and
-// checks that the text is the structured content.
-func jsonMatchesStructured(t *testing.T, d *Deps, name string, args map[string]any) {
-	t.Helper()
-	a := map[string]any{"response_format": "json"}
-	for k, v := range args {
-		a[k] = v
-	}
-	res := call(t, d, name, a)
-	require.False(t, res.IsError, text(res))
-	raw, ok := res.StructuredContent.(json.RawMessage)
-	require.True(t, ok)
-	assert.JSONEq(t, string(raw), text(res), "%s: the JSON text is the structured content", name)
-}
-
 func TestListIssuesPagesOnTheServer(t *testing.T) {
 	s := newStub(t)
 	servePool(s, pool(7, func(i int) map[string]any {
@@ -144,7 +129,7 @@ func TestListIssuesPagesOnTheServer(t *testing.T) {
 	assert.Equal(t, 0, past.Count)
 	assert.False(t, past.HasMore)
 
-	jsonMatchesStructured(t, d, "paperclip_list_issues", map[string]any{"limit": 2})
+	jsonTextIsStructured(t, d, "paperclip_list_issues", map[string]any{"limit": 2})
 }
 
 func TestListIssuesRefusesBadFiltersBeforeSending(t *testing.T) {
@@ -272,7 +257,7 @@ func TestGetIssueByIdentifier(t *testing.T) {
 	assert.Contains(t, md, "labels bug · billing code ACME")
 	assert.Contains(t, md, "[description cut at")
 	assert.Contains(t, md, "Next: paperclip_list_comments issueId=ABC-12")
-	jsonMatchesStructured(t, d, "paperclip_get_issue", map[string]any{"issueId": testIssue})
+	jsonTextIsStructured(t, d, "paperclip_get_issue", map[string]any{"issueId": testIssue})
 }
 
 func TestIssueIDsAreCheckedAndNotFoundSaysWhereToLook(t *testing.T) {
@@ -328,7 +313,7 @@ func TestHeartbeatContext(t *testing.T) {
 		"### Continuation summary", "Step 2 of 3 done.", "### Description", "It is red.", "Next: paperclip_list_comments issueId=ABC-1"} {
 		assert.Contains(t, md, want)
 	}
-	jsonMatchesStructured(t, d, "paperclip_get_heartbeat_context", map[string]any{"issueId": testIssue})
+	jsonTextIsStructured(t, d, "paperclip_get_heartbeat_context", map[string]any{"issueId": testIssue})
 }
 
 func TestCreateIssueSendsTheRealNames(t *testing.T) {

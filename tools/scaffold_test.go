@@ -14,6 +14,7 @@ import (
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -127,4 +128,19 @@ func callErr(t *testing.T, d *Deps, name string, args map[string]any) string {
 	res := call(t, d, name, args)
 	require.True(t, res.IsError, "want a tool error, got %s", text(res))
 	return text(res)
+}
+
+// jsonTextIsStructured calls a read tool with response_format=json and
+// checks that its text is its structured content.
+func jsonTextIsStructured(t *testing.T, d *Deps, name string, args map[string]any) {
+	t.Helper()
+	a := map[string]any{"response_format": "json"}
+	for k, v := range args {
+		a[k] = v
+	}
+	res := call(t, d, name, a)
+	require.False(t, res.IsError, text(res))
+	raw, ok := res.StructuredContent.(json.RawMessage)
+	require.True(t, ok)
+	assert.JSONEq(t, string(raw), text(res), "%s: the json text is the structured content", name)
 }
