@@ -131,7 +131,9 @@ func assignedIssue(t *testing.T, w issuesWorld, agentID, title string) (restIssu
 		if runID := deref(cur.ExecutionRunID); runID != "" {
 			var run Run
 			restGET(t, "/heartbeat-runs/"+runID, &run)
-			if run.Status == "running" {
+			// Paperclip marks the run running a moment before it writes
+			// the issue's checkoutRunId: wait for both.
+			if run.Status == "running" && deref(cur.CheckoutRunID) == runID {
 				t.Cleanup(func() { a.raw(http.MethodPost, "/heartbeat-runs/"+runID+"/cancel", map[string]any{}) })
 				require.Equal(t, agentID, run.AgentID)
 				return cur, runID
