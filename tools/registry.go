@@ -78,7 +78,7 @@ type formatted interface{ format() string }
 
 // Format is embedded in the Args of every read tool.
 type Format struct {
-	ResponseFormat string `json:"response_format,omitempty" jsonschema:"enum=markdown,enum=json,default=markdown,description=markdown (default) to read; json for the structured content as text"`
+	ResponseFormat string `json:"response_format,omitempty" jsonschema:"enum=markdown,enum=json,default=markdown,description=json: the structured content as text"`
 }
 
 func (f Format) format() string { return f.ResponseFormat }
@@ -295,7 +295,8 @@ func Registry() []Tool { return registry() }
 func buildRegistry() []Tool {
 	all := []Tool{}
 	for _, tools := range [][]Tool{identityTools(), issueTools(), commentTools(), documentTools(), attachmentTools(), labelTools(),
-		runTools(), agentTools(), companyTools(), settingsTools(), cloudTools()} {
+		runTools(), agentTools(), agentAdminTools(), approvalTools(), goalTools(), projectTools(), routineTools(), dashboardTools(),
+		companyTools(), settingsTools(), cloudTools()} {
 		all = append(all, tools...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })

@@ -616,75 +616,8 @@ func cancelHeartbeatRunTool() Tool {
 		cancelRun, cancelMarkdown)
 }
 
-// ---------------------------------------------------------------- wakeup
-
-// WakeupArgs are the arguments of paperclip_wakeup_agent.
-type WakeupArgs struct {
-	AgentID           string         `json:"agentId,omitempty" jsonschema:"format=uuid,description=Agent to wake; defaults to PAPERCLIP_AGENT_ID (an agent key may only wake itself)"`
-	Source            string         `json:"source,omitempty" jsonschema:"enum=timer,enum=assignment,enum=on_demand,enum=automation,default=on_demand"`
-	TriggerDetail     string         `json:"triggerDetail,omitempty" jsonschema:"enum=manual,enum=ping,enum=callback,enum=system,default=manual"`
-	Reason            string         `json:"reason,omitempty" jsonschema:"maxLength=2000,description=Why the agent is woken; the run shows it as its wake reason"`
-	Payload           map[string]any `json:"payload,omitempty" jsonschema:"description=Free-form JSON object handed to the run"`
-	IdempotencyKey    string         `json:"idempotencyKey,omitempty" jsonschema:"maxLength=200,description=Repeat calls with the same key wake the agent once"`
-	ForceFreshSession bool           `json:"forceFreshSession,omitempty" jsonschema:"default=false,description=Start a new adapter session instead of resuming"`
-}
-
-// WakeupResult says whether a run was queued, and which.
-type WakeupResult struct {
-	Queued  bool       `json:"queued"`
-	Run     *RunDetail `json:"run,omitempty"`
-	Status  string     `json:"status"`
-	Reason  string     `json:"reason,omitempty" jsonschema:"description=Why Paperclip skipped the wakeup"`
-	Message string     `json:"message"`
-}
-
-func wakeup(ctx context.Context, d *Deps, a WakeupArgs) (WakeupResult, error) {
-	agentID, err := d.agent(a.AgentID, true)
-	if err != nil {
-		return WakeupResult{}, err
-	}
-	res, err := d.Client.WakeupAgent(ctx, agentID, client.WakeupRequest{
-		Source: a.Source, TriggerDetail: a.TriggerDetail, Reason: a.Reason, Payload: a.Payload,
-		IdempotencyKey: a.IdempotencyKey, ForceFreshSession: a.ForceFreshSession,
-	})
-	if err != nil {
-		return WakeupResult{}, err
-	}
-	if res.Run == nil {
-		msg := "Paperclip skipped the wakeup"
-		if res.Reason != "" {
-			msg += " (" + res.Reason + ")"
-		}
-		if res.Message != "" {
-			msg += ": " + res.Message
-		}
-		return WakeupResult{Status: orDash(res.Status), Reason: res.Reason, Message: msg + "."}, nil
-	}
-	run := detail(res.Run)
-	return WakeupResult{Queued: true, Run: &run, Status: run.Status,
-		Message: fmt.Sprintf("Run %s is %s. Follow it with paperclip_list_run_events runId=%s, or paperclip_get_heartbeat_run once it finishes.", run.ID, run.Status, run.ID)}, nil
-}
-
-func wakeupMarkdown(_ WakeupArgs, w WakeupResult) string {
-	var m md
-	m.line("%s", w.Message)
-	if w.Run != nil {
-		m.line("%s", runLine(w.Run.RunSummary))
-	}
-	return m.String()
-}
-
-// wakeupAgentTool declares paperclip_wakeup_agent.
-func wakeupAgentTool() Tool {
-	return define(Spec{Name: "paperclip_wakeup_agent", Title: "Wake an agent", Toolset: Runs,
-		Description: "Ask Paperclip to start a heartbeat run of an agent now. Returns the queued run, or why Paperclip skipped it (e.g. the agent is paused). " +
-			"An agent key or run JWT may only wake its own agent. Follow the run with paperclip_list_run_events.",
-		Access: Write, OpenWorld: true, NotFound: "Check agentId: " + findAgent},
-		wakeup, wakeupMarkdown)
-}
-
 // ---------------------------------------------------------------- registry
 
 func runTools() []Tool {
-	return []Tool{listHeartbeatRunsTool(), getHeartbeatRunTool(), listRunEventsTool(), getRunLogTool(), listLiveRunsTool(), cancelHeartbeatRunTool(), wakeupAgentTool(), diagnoseRunTool()}
+	return []Tool{listHeartbeatRunsTool(), getHeartbeatRunTool(), listRunEventsTool(), getRunLogTool(), listLiveRunsTool(), cancelHeartbeatRunTool(), diagnoseRunTool()}
 }

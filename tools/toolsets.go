@@ -20,6 +20,12 @@ const (
 	Labels      Toolset = "labels"
 	Runs        Toolset = "runs"
 	Agents      Toolset = "agents"
+	AgentAdmin  Toolset = "agent_admin"
+	Approvals   Toolset = "approvals"
+	Goals       Toolset = "goals"
+	Projects    Toolset = "projects"
+	Routines    Toolset = "routines"
+	Dashboard   Toolset = "dashboard"
 	Companies   Toolset = "companies"
 	Settings    Toolset = "settings"
 	Cloud       Toolset = "cloud"
@@ -46,7 +52,13 @@ var toolsetInfo = []ToolsetInfo{
 	{Attachments, "Attachments", false, "an issue's files"},
 	{Labels, "Labels", false, "a company's issue labels"},
 	{Runs, "Heartbeat runs", true, "runs, their events and logs; diagnose a failure"},
-	{Agents, "Agents", true, "a company's agents"},
+	{Agents, "Agents", true, "a company's agents and org chart; wake one"},
+	{AgentAdmin, "Agent administration", false, "hire, configure, pause, resume, terminate agents; keys, skills, config revisions"},
+	{Approvals, "Approvals", false, "board approvals: hires, strategy, budget overrides"},
+	{Goals, "Goals", false, "company, team and agent goals"},
+	{Projects, "Projects and workspaces", false, "projects and their workspaces"},
+	{Routines, "Routines", false, "recurring work: schedules, webhooks, runs"},
+	{Dashboard, "Dashboard, activity and costs", false, "company counts, the activity log, spend"},
 	{Companies, "Companies", true, "the companies of the instance"},
 	{Settings, "Instance settings", false, "experimental flags (instance admin)"},
 	{Cloud, "Cloud upstream sync", false, "push a company to Paperclip Cloud"},

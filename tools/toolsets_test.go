@@ -65,13 +65,14 @@ func TestSelection(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, names(ro2), "paperclip_cancel_heartbeat_run", "read-only wins over a tool named explicitly")
 
-	runs, err := Select(Selection{Toolsets: []string{"runs"}, Exclude: []string{"paperclip_wakeup_agent"}, Tools: []string{"paperclip_get_agent"}})
+	runs, err := Select(Selection{Toolsets: []string{"runs"}, Exclude: []string{"paperclip_list_live_runs"}, Tools: []string{"paperclip_get_agent"}})
 	require.NoError(t, err)
 	got := names(runs)
 	assert.Contains(t, got, "paperclip_get_agent")
 	assert.Contains(t, got, "paperclip_diagnose_run")
-	assert.NotContains(t, got, "paperclip_wakeup_agent")
+	assert.NotContains(t, got, "paperclip_list_live_runs")
 	assert.NotContains(t, got, "paperclip_list_agents")
+	assert.NotContains(t, got, "paperclip_wakeup_agent", "wake lives with the agents")
 
 	agent, err := Select(Selection{Toolsets: []string{"runs", "companies"}, NotBoard: true})
 	require.NoError(t, err)

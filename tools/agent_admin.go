@@ -1,0 +1,5 @@
+package tools
+
+func agentAdminTools() []Tool {
+	return nil
+}

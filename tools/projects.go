@@ -1,0 +1,5 @@
+package tools
+
+func projectTools() []Tool {
+	return nil
+}

@@ -1,0 +1,5 @@
+package tools
+
+func routineTools() []Tool {
+	return nil
+}
