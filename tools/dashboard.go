@@ -365,7 +365,9 @@ func getCostsByAgent(ctx context.Context, d *Deps, a CostWindowArgs) (CostTable,
 	return costTable(ctx, d, a, true)
 }
 
-func getCostsByAgentMarkdown(_ CostWindowArgs, t CostTable) string { return costTableMarkdown(t, "agent") }
+func getCostsByAgentMarkdown(_ CostWindowArgs, t CostTable) string {
+	return costTableMarkdown(t, "agent")
+}
 
 // getCostsByAgentTool declares paperclip_get_costs_by_agent.
 func getCostsByAgentTool() Tool {
