@@ -159,7 +159,6 @@ type CostEvent struct {
 	OutputTokens int64  `json:"outputTokens"`
 	CostCents    int64  `json:"costCents"`
 	OccurredAt   string `json:"occurredAt"`
-	IssueID      string `json:"issueId,omitempty"`
 	ProjectID    string `json:"projectId,omitempty"`
 }
 

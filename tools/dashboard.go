@@ -372,7 +372,7 @@ func getCostsByAgentMarkdown(_ CostWindowArgs, t CostTable) string {
 // getCostsByAgentTool declares paperclip_get_costs_by_agent.
 func getCostsByAgentTool() Tool {
 	return define(Spec{Name: "paperclip_get_costs_by_agent", Title: "Costs by agent", Toolset: Dashboard,
-		Description: "Spend and tokens per agent over a window, with totals.",
+		Description: "Spend and tokens per agent over a window, with totals: who is spending the budget.",
 		Access:      Read, NotFound: "Check companyId. " + findCompany},
 		getCostsByAgent, getCostsByAgentMarkdown)
 }
@@ -406,7 +406,6 @@ type ReportCostArgs struct {
 	CostCents    int64  `json:"costCents" jsonschema:"minimum=0,description=Whole cents"`
 	OccurredAt   string `json:"occurredAt" jsonschema:"minLength=1,maxLength=40,description=ISO time (any offset)"`
 	ProjectID    string `json:"projectId,omitempty" jsonschema:"format=uuid"`
-	IssueID      string `json:"issueId,omitempty" jsonschema:"format=uuid"`
 }
 
 // ReportedCostView is a stored cost event.
@@ -420,7 +419,6 @@ type ReportedCostView struct {
 	CostCents    int64  `json:"costCents"`
 	OccurredAt   string `json:"occurredAt"`
 	ProjectID    string `json:"projectId,omitempty"`
-	IssueID      string `json:"issueId,omitempty"`
 }
 
 func reportCostEvent(ctx context.Context, d *Deps, a ReportCostArgs) (ReportedCostView, error) {
@@ -437,12 +435,12 @@ func reportCostEvent(ctx context.Context, d *Deps, a ReportCostArgs) (ReportedCo
 		return ReportedCostView{}, err
 	}
 	r, err := d.Client.ReportCostEvent(ctx, companyID, client.CostEvent{AgentID: agentID, Provider: a.Provider, Model: a.Model,
-		InputTokens: a.InputTokens, OutputTokens: a.OutputTokens, CostCents: a.CostCents, OccurredAt: at, ProjectID: a.ProjectID, IssueID: a.IssueID})
+		InputTokens: a.InputTokens, OutputTokens: a.OutputTokens, CostCents: a.CostCents, OccurredAt: at, ProjectID: a.ProjectID})
 	if err != nil {
 		return ReportedCostView{}, err
 	}
 	return ReportedCostView{ID: r.ID, AgentID: r.AgentID, Provider: r.Provider, Model: r.Model, InputTokens: r.InputTokens,
-		OutputTokens: r.OutputTokens, CostCents: r.CostCents, OccurredAt: r.OccurredAt, ProjectID: r.ProjectID, IssueID: r.IssueID}, nil
+		OutputTokens: r.OutputTokens, CostCents: r.CostCents, OccurredAt: r.OccurredAt, ProjectID: r.ProjectID}, nil
 }
 
 func reportCostEventMarkdown(_ ReportCostArgs, r ReportedCostView) string {
