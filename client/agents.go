@@ -25,6 +25,11 @@ type Agent struct {
 	URLKey             string  `json:"urlKey"`
 	CreatedAt          string  `json:"createdAt"`
 	Capabilities       *string `json:"capabilities"`
+	Icon               *string `json:"icon"`
+	Permissions        *struct {
+		CanCreateAgents bool  `json:"canCreateAgents"`
+		CanAssignTasks  *bool `json:"canAssignTasks"`
+	} `json:"permissions"`
 }
 
 // ListAgents lists a company's agents. The route answers 400 to any query

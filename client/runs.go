@@ -198,6 +198,21 @@ func (c *Client) WakeupAgent(ctx context.Context, agentID string, body WakeupReq
 	if err := c.do(ctx, request{route: routeWakeAgent, params: []string{agentID}, body: body}, &raw); err != nil {
 		return nil, err
 	}
+	return decodeWakeup(raw)
+}
+
+// InvokeHeartbeat is the legacy twin of WakeupAgent
+// (POST /api/agents/{agentId}/heartbeat/invoke; source on_demand; 202).
+func (c *Client) InvokeHeartbeat(ctx context.Context, agentID string) (*WakeupResult, error) {
+	var raw []byte
+	if err := c.do(ctx, request{route: routeInvokeHeartbeat, params: []string{agentID}}, &raw); err != nil {
+		return nil, err
+	}
+	return decodeWakeup(raw)
+}
+
+// decodeWakeup reads a wake answer: a queued run, or a skip.
+func decodeWakeup(raw []byte) (*WakeupResult, error) {
 	var probe struct {
 		ID      string `json:"id"`
 		Status  string `json:"status"`
@@ -236,12 +251,13 @@ func (c *Client) Health(ctx context.Context) (*Health, error) {
 // The routes of this file (the drift test in test/integration finds each in
 // the real server's /api/openapi.json).
 var (
-	routeListRuns      = route(http.MethodGet, "/companies/{companyId}/heartbeat-runs")
-	routeListLiveRuns  = route(http.MethodGet, "/companies/{companyId}/live-runs")
-	routeGetRun        = route(http.MethodGet, "/heartbeat-runs/{runId}")
-	routeListRunEvents = route(http.MethodGet, "/heartbeat-runs/{runId}/events")
-	routeGetRunLog     = route(http.MethodGet, "/heartbeat-runs/{runId}/log")
-	routeCancelRun     = route(http.MethodPost, "/heartbeat-runs/{runId}/cancel")
-	routeWakeAgent     = route(http.MethodPost, "/agents/{agentId}/wakeup")
-	routeHealth        = route(http.MethodGet, "/health")
+	routeListRuns        = route(http.MethodGet, "/companies/{companyId}/heartbeat-runs")
+	routeListLiveRuns    = route(http.MethodGet, "/companies/{companyId}/live-runs")
+	routeGetRun          = route(http.MethodGet, "/heartbeat-runs/{runId}")
+	routeListRunEvents   = route(http.MethodGet, "/heartbeat-runs/{runId}/events")
+	routeGetRunLog       = route(http.MethodGet, "/heartbeat-runs/{runId}/log")
+	routeCancelRun       = route(http.MethodPost, "/heartbeat-runs/{runId}/cancel")
+	routeInvokeHeartbeat = route(http.MethodPost, "/agents/{agentId}/heartbeat/invoke")
+	routeWakeAgent       = route(http.MethodPost, "/agents/{agentId}/wakeup")
+	routeHealth          = route(http.MethodGet, "/health")
 )

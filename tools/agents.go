@@ -120,8 +120,12 @@ func getAgent(ctx context.Context, d *Deps, a AgentArgs) (AgentDetail, error) {
 	if err != nil {
 		return AgentDetail{}, err
 	}
+	return agentDetail(ag), nil
+}
+
+func agentDetail(ag *client.Agent) AgentDetail {
 	return AgentDetail{AgentSummary: agentSummary(ag), CompanyID: ag.CompanyID, URLKey: ag.URLKey, Capabilities: str(ag.Capabilities),
-		PausedAt: str(ag.PausedAt), BudgetMonthlyCents: ag.BudgetMonthlyCents, SpentMonthlyCents: ag.SpentMonthlyCents, CreatedAt: ag.CreatedAt}, nil
+		PausedAt: str(ag.PausedAt), BudgetMonthlyCents: ag.BudgetMonthlyCents, SpentMonthlyCents: ag.SpentMonthlyCents, CreatedAt: ag.CreatedAt}
 }
 
 func getAgentMarkdown(_ AgentArgs, a AgentDetail) string {
@@ -187,6 +191,11 @@ func wakeup(ctx context.Context, d *Deps, a WakeupArgs) (WakeupResult, error) {
 	if err != nil {
 		return WakeupResult{}, err
 	}
+	return wakeupResult(res), nil
+}
+
+// wakeupResult says what a wake answer means.
+func wakeupResult(res *client.WakeupResult) WakeupResult {
 	if res.Run == nil {
 		msg := "Paperclip skipped the wakeup"
 		if res.Reason != "" {
@@ -195,11 +204,11 @@ func wakeup(ctx context.Context, d *Deps, a WakeupArgs) (WakeupResult, error) {
 		if res.Message != "" {
 			msg += ": " + res.Message
 		}
-		return WakeupResult{Status: orDash(res.Status), Reason: res.Reason, Message: msg + "."}, nil
+		return WakeupResult{Status: orDash(res.Status), Reason: res.Reason, Message: msg + "."}
 	}
 	run := detail(res.Run)
 	return WakeupResult{Queued: true, Run: &run, Status: run.Status,
-		Message: fmt.Sprintf("Run %s is %s. Follow it with paperclip_list_run_events runId=%s, or paperclip_get_heartbeat_run once it finishes.", run.ID, run.Status, run.ID)}, nil
+		Message: fmt.Sprintf("Run %s is %s. Follow it with paperclip_list_run_events runId=%s, or paperclip_get_heartbeat_run once it finishes.", run.ID, run.Status, run.ID)}
 }
 
 func wakeupMarkdown(_ WakeupArgs, w WakeupResult) string {
@@ -220,6 +229,72 @@ func wakeupAgentTool() Tool {
 		wakeup, wakeupMarkdown)
 }
 
+// OrgChart is a company's org chart, flattened in tree order.
+type OrgChart struct {
+	CompanyID string       `json:"companyId"`
+	Agents    []OrgChartAt `json:"agents"`
+}
+
+// OrgChartAt is one agent of the chart, at its depth under the top.
+type OrgChartAt struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Status    string `json:"status"`
+	Depth     int    `json:"depth"`
+	ReportsTo string `json:"reportsTo,omitempty"`
+}
+
+func getOrgChart(ctx context.Context, d *Deps, a CompanyOnlyArgs) (OrgChart, error) {
+	chart := OrgChart{Agents: []OrgChartAt{}}
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return chart, err
+	}
+	chart.CompanyID = companyID
+	roots, err := d.Client.GetOrgChart(ctx, companyID)
+	if err != nil {
+		return chart, err
+	}
+	var walk func(n []client.OrgNode, depth int, boss string)
+	walk = func(n []client.OrgNode, depth int, boss string) {
+		for _, x := range n {
+			if len(chart.Agents) >= 2000 || depth > 50 {
+				return
+			}
+			chart.Agents = append(chart.Agents, OrgChartAt{ID: x.ID, Name: x.Name, Role: x.Role, Status: x.Status, Depth: depth, ReportsTo: boss})
+			walk(x.Reports, depth+1, x.ID)
+		}
+	}
+	walk(roots, 0, "")
+	if len(chart.Agents) == 0 {
+		if err := d.checkCompany(ctx, companyID); err != nil {
+			return chart, err
+		}
+	}
+	return chart, nil
+}
+
+func getOrgChartMarkdown(_ CompanyOnlyArgs, c OrgChart) string {
+	var m md
+	m.line("## Org chart of company `%s` (%d agents)", c.CompanyID, len(c.Agents))
+	if len(c.Agents) == 0 {
+		m.line("No agents.")
+	}
+	for _, a := range c.Agents {
+		m.line("%s- **%s** (%s) · %s · `%s`", strings.Repeat("  ", a.Depth), a.Name, a.Role, a.Status, a.ID)
+	}
+	return m.String()
+}
+
+// getOrgChartTool declares paperclip_get_org_chart.
+func getOrgChartTool() Tool {
+	return define(Spec{Name: "paperclip_get_org_chart", Title: "Org chart", Toolset: Agents,
+		Description: "Who reports to whom: the company's agents as a tree with role and status.",
+		Access:      Read, NotFound: "Check companyId."},
+		getOrgChart, getOrgChartMarkdown)
+}
+
 func agentTools() []Tool {
-	return []Tool{listAgentsTool(), getAgentTool(), wakeupAgentTool()}
+	return []Tool{listAgentsTool(), getAgentTool(), getOrgChartTool(), wakeupAgentTool()}
 }
