@@ -301,7 +301,7 @@ func listAgentConfigRevisionsMarkdown(a AgentPageArgs, p Page[ConfigRevisionView
 	}
 	m.pageTail(p.Note, p.NextOffset, "paperclip_list_agent_config_revisions", "")
 	if p.Count > 0 {
-		m.line("Next: paperclip_rollback_agent_config agentId=%s revisionId=<id> restores the config before a change.", a.AgentID)
+		m.line("Next: paperclip_rollback_agent_config agentId=%s revisionId=<id> returns to the config that revision made.", a.AgentID)
 	}
 	return m.String()
 }
@@ -329,13 +329,13 @@ func rollbackAgentConfig(ctx context.Context, d *Deps, a RollbackArgs) (AgentDet
 }
 
 func rollbackAgentConfigMarkdown(a RollbackArgs, ag AgentDetail) string {
-	return agentMarkdown("Rolled back agent", ag, "") + fmt.Sprintf("The config before revision `%s` is restored, as a new revision (roll that back to undo).\n", a.RevisionID)
+	return agentMarkdown("Rolled back agent", ag, "") + fmt.Sprintf("The config as revision `%s` left it is restored, recorded as a new revision (roll back to an earlier one to undo).\n", a.RevisionID)
 }
 
 // rollbackAgentConfigTool declares paperclip_rollback_agent_config.
 func rollbackAgentConfigTool() Tool {
 	return define(Spec{Name: "paperclip_rollback_agent_config", Title: "Roll back an agent's config", Toolset: AgentAdmin,
-		Description: "Restore an agent's configuration from before a revision. It is recorded as a new revision, so it can be undone the same way.",
+		Description: "Return an agent's configuration to the state a revision left it in (not the state before it). Recorded as a new revision, so it can be undone the same way.",
 		Access:      Write, NotFound: "Check agentId and revisionId: paperclip_list_agent_config_revisions."},
 		rollbackAgentConfig, rollbackAgentConfigMarkdown)
 }
