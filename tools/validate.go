@@ -34,7 +34,11 @@ type propSchema struct {
 	Items     *propSchema `json:"items"`
 	MinItems  *int        `json:"minItems"`
 	MaxItems  *int        `json:"maxItems"`
-	re        *regexp.Regexp
+	// Properties are an object's declared keys; with additionalProperties
+	// false (every struct-typed argument) no other key is accepted.
+	Properties           map[string]*propSchema `json:"properties"`
+	AdditionalProperties *bool                  `json:"additionalProperties"`
+	re                   *regexp.Regexp
 }
 
 // parseArgSchema reads the published input schema. A pattern that does not
@@ -65,6 +69,11 @@ func (p *propSchema) prepare() error {
 			return fmt.Errorf("pattern: %w", err)
 		}
 		p.re = re
+	}
+	for name, q := range p.Properties {
+		if err := q.prepare(); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if p.Items != nil {
 		return p.Items.prepare()
@@ -180,9 +189,31 @@ func (p propSchema) check(name string, v any) string {
 			return fmt.Sprintf("%s must be true or false, got %s", name, jsonKind(v))
 		}
 	case "object":
-		if _, ok := v.(map[string]any); !ok {
+		obj, ok := v.(map[string]any)
+		if !ok {
 			return fmt.Sprintf("%s must be a JSON object, got %s", name, jsonKind(v))
 		}
+		if p.Properties == nil {
+			return "" // a free-form object (adapterConfig, payload, ...)
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var bad []string
+		for _, k := range keys {
+			q, known := p.Properties[k]
+			switch {
+			case !known && p.AdditionalProperties != nil && !*p.AdditionalProperties:
+				bad = append(bad, fmt.Sprintf("%s has no key %q (it takes %s)", name, k, strings.Join(sortedKeys(p.Properties), ", ")))
+			case known && obj[k] != nil:
+				if msg := q.check(name+"."+k, obj[k]); msg != "" {
+					bad = append(bad, msg)
+				}
+			}
+		}
+		return strings.Join(bad, "; ")
 	case "array":
 		list, ok := v.([]any)
 		if !ok {
@@ -288,4 +319,13 @@ func jsonKind(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

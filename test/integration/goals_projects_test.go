@@ -172,3 +172,45 @@ func TestGoalsProjectsAgainstREST(t *testing.T) {
 	assert.Contains(t, msg, "404")
 	assert.Contains(t, msg, "paperclip_list_workspaces")
 }
+
+// TestGoalsProjectsServerFacts pins what the real server does behind the
+// traps the tools guard against, and that the guards send nothing.
+func TestGoalsProjectsServerFacts(t *testing.T) {
+	requireServer(t)
+	t.Parallel()
+	a := newAPI(t)
+	var company struct {
+		ID string `json:"id"`
+	}
+	a.expect(http.StatusCreated, http.MethodPost, "/companies", map[string]any{"name": randLetters(3) + " GoalsF IT " + randSuffix()}, &company)
+	C := company.ID
+
+	// The documented enums are refused by the server.
+	code, _ := a.raw(http.MethodPost, "/companies/"+C+"/goals", map[string]any{"title": "x", "status": "completed"})
+	assert.Equal(t, http.StatusBadRequest, code, "goal status completed")
+	code, _ = a.raw(http.MethodPost, "/companies/"+C+"/projects", map[string]any{"name": "x", "status": "active"})
+	assert.Equal(t, http.StatusBadRequest, code, "project status active")
+	code, _ = a.raw(http.MethodPost, "/companies/"+C+"/projects", map[string]any{"name": "x", "workspace": map[string]any{"name": "w"}})
+	assert.Equal(t, http.StatusBadRequest, code, "workspace without cwd or repoUrl")
+	code, _ = a.raw(http.MethodPost, "/companies/"+C+"/projects", map[string]any{"name": "x", "workspace": map[string]any{"repoUrl": "example.com/x"}})
+	assert.Equal(t, http.StatusBadRequest, code, "repoUrl that is not a URL")
+	// Malformed ids are a 500 upstream: the tools refuse them first.
+	code, _ = a.raw(http.MethodGet, "/goals/not-a-uuid", nil)
+	assert.Equal(t, http.StatusInternalServerError, code, "malformed goal id")
+	code, _ = a.raw(http.MethodGet, "/projects/not-a-uuid", nil)
+	assert.Equal(t, http.StatusInternalServerError, code, "malformed project id")
+	var none []restProject
+	restGET(t, "/companies/"+C+"/projects", &none)
+	require.Empty(t, none)
+
+	s := startMCP(t, map[string]string{"PAPERCLIP_TOOLSETS": "goals,projects", "PAPERCLIP_COMPANY_ID": C})
+	assert.Contains(t, s.CallErr(t, "paperclip_create_project", map[string]any{"name": "Nope", "workspace": map[string]any{"repoUrl": "example.com/x"}}), "workspace.repoUrl must match")
+	assert.NotEmpty(t, s.CallErr(t, "paperclip_create_goal", map[string]any{"title": "Nope", "level": "org"}))
+	assert.NotEmpty(t, s.CallErr(t, "paperclip_get_goal", map[string]any{"goalId": "not-a-uuid"}))
+	assert.NotEmpty(t, s.CallErr(t, "paperclip_update_project", map[string]any{"projectId": "not-a-uuid", "status": "planned"}))
+	var goals []restGoal
+	restGET(t, "/companies/"+C+"/goals", &goals)
+	assert.Empty(t, goals, "refused calls created nothing")
+	restGET(t, "/companies/"+C+"/projects", &none)
+	assert.Empty(t, none)
+}
