@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
@@ -125,6 +126,115 @@ func (d *Deps) checkCompany(ctx context.Context, companyID string) error {
 	return nil
 }
 
+// CreateCompanyArgs are the arguments of paperclip_create_company.
+type CreateCompanyArgs struct {
+	Name               string `json:"name" jsonschema:"minLength=1,maxLength=200"`
+	Description        string `json:"description,omitempty" jsonschema:"maxLength=5000"`
+	BudgetMonthlyCents *int64 `json:"budgetMonthlyCents,omitempty" jsonschema:"minimum=0,description=0 (default) is no budget"`
+}
+
+func createCompany(ctx context.Context, d *Deps, a CreateCompanyArgs) (CompanySummary, error) {
+	name := strings.TrimSpace(a.Name)
+	if name == "" {
+		return CompanySummary{}, inputErrorf("name is blank: give the company a name.")
+	}
+	c, err := d.Client.CreateCompany(ctx, client.CompanyFields{Name: &name, Description: nonEmpty(a.Description), BudgetMonthlyCents: a.BudgetMonthlyCents})
+	if err != nil {
+		return CompanySummary{}, err
+	}
+	return companySummary(c), nil
+}
+
+func createCompanyMarkdown(_ CreateCompanyArgs, c CompanySummary) string {
+	return companyMarkdown("Created company", c)
+}
+
+// createCompanyTool declares paperclip_create_company.
+func createCompanyTool() Tool {
+	return define(Spec{Name: "paperclip_create_company", Title: "Create a company", Toolset: CompanyAdmin, BoardOnly: true,
+		Description: "Board only, and the board user must be an instance admin. Create a company; then hire its agents (paperclip_create_agent).",
+		Access:      Write},
+		createCompany, createCompanyMarkdown)
+}
+
+// UpdateCompanyArgs are the arguments of paperclip_update_company.
+type UpdateCompanyArgs struct {
+	CompanyArg
+	Name               string `json:"name,omitempty" jsonschema:"maxLength=200"`
+	Description        string `json:"description,omitempty" jsonschema:"maxLength=5000"`
+	BudgetMonthlyCents *int64 `json:"budgetMonthlyCents,omitempty" jsonschema:"minimum=0,description=Board only"`
+	Status             string `json:"status,omitempty" jsonschema:"enum=active,enum=paused,enum=archived,description=Board only; active restores an archived company"`
+}
+
+func updateCompany(ctx context.Context, d *Deps, a UpdateCompanyArgs) (CompanySummary, error) {
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return CompanySummary{}, err
+	}
+	f := client.CompanyFields{Description: nonEmpty(a.Description), BudgetMonthlyCents: a.BudgetMonthlyCents, Status: nonEmpty(a.Status)}
+	if a.Name != "" {
+		name := strings.TrimSpace(a.Name)
+		if name == "" {
+			return CompanySummary{}, inputErrorf("name is blank: give a name, or leave it out.")
+		}
+		f.Name = &name
+	}
+	if f == (client.CompanyFields{}) {
+		return CompanySummary{}, inputErrorf("Nothing to change: give at least one of name, description, budgetMonthlyCents, status.")
+	}
+	c, err := d.Client.UpdateCompany(ctx, companyID, f)
+	if err != nil {
+		return CompanySummary{}, err
+	}
+	return companySummary(c), nil
+}
+
+func updateCompanyMarkdown(_ UpdateCompanyArgs, c CompanySummary) string {
+	return companyMarkdown("Updated company", c)
+}
+
+// updateCompanyTool declares paperclip_update_company.
+func updateCompanyTool() Tool {
+	return define(Spec{Name: "paperclip_update_company", Title: "Update a company", Toolset: CompanyAdmin,
+		Description: "Change a company's name, description, monthly budget or status. The board may change all; the company's CEO agent only name and description.",
+		Access:      WriteIdempotent, NotFound: "Check companyId. " + findCompany},
+		updateCompany, updateCompanyMarkdown)
+}
+
+func archiveCompany(ctx context.Context, d *Deps, a CompanyArg) (CompanySummary, error) {
+	companyID, err := d.company(a.CompanyID)
+	if err != nil {
+		return CompanySummary{}, err
+	}
+	c, err := d.Client.ArchiveCompany(ctx, companyID)
+	if err != nil {
+		return CompanySummary{}, err
+	}
+	return companySummary(c), nil
+}
+
+func archiveCompanyMarkdown(_ CompanyArg, c CompanySummary) string {
+	return companyMarkdown("Archived company", c) + "Its agents are paused (reason company_archived) and no longer run. To restore it: paperclip_update_company status=active.\n"
+}
+
+// archiveCompanyTool declares paperclip_archive_company.
+func archiveCompanyTool() Tool {
+	return define(Spec{Name: "paperclip_archive_company", Title: "Archive a company", Toolset: CompanyAdmin, BoardOnly: true,
+		Description: "Board only. Archive a company: all its agents are paused and stop running. Restore with paperclip_update_company status=active.",
+		Access:      DestructiveIdempotent, NotFound: "Check companyId. " + findCompany},
+		archiveCompany, archiveCompanyMarkdown)
+}
+
+func companyMarkdown(title string, c CompanySummary) string {
+	var m md
+	m.line("## %s %s (`%s`): %s", title, c.Name, c.ID, orDash(c.Status))
+	if c.Description != "" {
+		m.line("- %s", oneLine(c.Description, 300))
+	}
+	m.line("- issue prefix %s · budget %s a month, %s spent", orDash(c.IssuePrefix), dollars(c.BudgetMonthlyCents), dollars(c.SpentMonthlyCents))
+	return m.String()
+}
+
 func companyTools() []Tool {
-	return []Tool{listCompaniesTool(), getCompanyTool()}
+	return []Tool{listCompaniesTool(), getCompanyTool(), createCompanyTool(), updateCompanyTool(), archiveCompanyTool()}
 }

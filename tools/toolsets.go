@@ -12,23 +12,24 @@ type Toolset string
 // The toolsets. A later area is one more constant and one more row in
 // toolsetInfo.
 const (
-	Identity    Toolset = "identity"
-	Issues      Toolset = "issues"
-	Comments    Toolset = "comments"
-	Documents   Toolset = "documents"
-	Attachments Toolset = "attachments"
-	Labels      Toolset = "labels"
-	Runs        Toolset = "runs"
-	Agents      Toolset = "agents"
-	AgentAdmin  Toolset = "agent_admin"
-	Approvals   Toolset = "approvals"
-	Goals       Toolset = "goals"
-	Projects    Toolset = "projects"
-	Routines    Toolset = "routines"
-	Dashboard   Toolset = "dashboard"
-	Companies   Toolset = "companies"
-	Settings    Toolset = "settings"
-	Cloud       Toolset = "cloud"
+	Identity     Toolset = "identity"
+	Issues       Toolset = "issues"
+	Comments     Toolset = "comments"
+	Documents    Toolset = "documents"
+	Attachments  Toolset = "attachments"
+	Labels       Toolset = "labels"
+	Runs         Toolset = "runs"
+	Agents       Toolset = "agents"
+	AgentAdmin   Toolset = "agent_admin"
+	Approvals    Toolset = "approvals"
+	Goals        Toolset = "goals"
+	Projects     Toolset = "projects"
+	Routines     Toolset = "routines"
+	Dashboard    Toolset = "dashboard"
+	Companies    Toolset = "companies"
+	CompanyAdmin Toolset = "company_admin"
+	Settings     Toolset = "settings"
+	Cloud        Toolset = "cloud"
 )
 
 // ToolsetInfo describes one toolset.
@@ -60,6 +61,7 @@ var toolsetInfo = []ToolsetInfo{
 	{Routines, "Routines", false, "recurring work: schedules, webhooks, runs"},
 	{Dashboard, "Dashboard, activity and costs", false, "company counts, the activity log, spend"},
 	{Companies, "Companies", true, "the companies of the instance"},
+	{CompanyAdmin, "Company administration", false, "create, update, archive companies"},
 	{Settings, "Instance settings", false, "experimental flags (instance admin)"},
 	{Cloud, "Cloud upstream sync", false, "push a company to Paperclip Cloud"},
 }
