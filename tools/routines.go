@@ -414,9 +414,9 @@ type UpdateTriggerArgs struct {
 
 func updateRoutineTrigger(ctx context.Context, d *Deps, a UpdateTriggerArgs) (TriggerView, error) {
 	if a.Kind != "" {
-		return TriggerView{}, inputErrorf("Paperclip cannot change a trigger's kind (it would ignore kind=%s and change nothing else about it): "+
-			"to change it, delete this trigger with paperclip_delete_routine_trigger and add a %s one with paperclip_add_routine_trigger. "+
-			"To change its schedule, enabled or label, call again without kind.", a.Kind, a.Kind)
+		if err := sameTriggerKind(ctx, d, a.TriggerID, a.Kind); err != nil {
+			return TriggerView{}, err
+		}
 	}
 	f := client.TriggerFields{CronExpression: nonEmpty(strings.TrimSpace(a.CronExpression)), Timezone: nonEmpty(a.Timezone), Enabled: a.Enabled, Label: nonEmpty(a.Label)}
 	if f == (client.TriggerFields{}) {
@@ -429,10 +429,41 @@ func updateRoutineTrigger(ctx context.Context, d *Deps, a UpdateTriggerArgs) (Tr
 	return triggerView(t), nil
 }
 
+// sameTriggerKind lets a kind through only when it is the trigger's own:
+// Paperclip's PATCH drops kind silently, so a different one is refused with
+// the way to do it, before anything is sent. Paperclip has no route to read
+// one trigger: it is looked up in the company's routines.
+func sameTriggerKind(ctx context.Context, d *Deps, triggerID, kind string) error {
+	how := fmt.Sprintf("To make it a %s trigger, delete it with paperclip_delete_routine_trigger and add a %s one with paperclip_add_routine_trigger; "+
+		"to change its schedule, enabled or label, call again without kind.", kind, kind)
+	companyID, err := d.company("")
+	if err != nil {
+		return inputErrorf("Paperclip cannot change a trigger's kind (it ignores kind), and without PAPERCLIP_COMPANY_ID this trigger's kind cannot be checked. %s", how)
+	}
+	routines, err := d.Client.ListRoutines(ctx, companyID, "")
+	if err != nil {
+		return err
+	}
+	for _, r := range routines {
+		for _, t := range r.Triggers {
+			if t.ID == triggerID {
+				if t.Kind == kind {
+					return nil
+				}
+				return inputErrorf("Trigger %s is a %s trigger and Paperclip cannot change a trigger's kind (it would ignore kind=%s). %s", triggerID, t.Kind, kind, how)
+			}
+		}
+	}
+	return inputErrorf("Trigger %s is not among company %s's routines, so its kind cannot be checked (Paperclip cannot change a trigger's kind). %s %s",
+		triggerID, companyID, how, findTrigger)
+}
+
 func updateRoutineTriggerMarkdown(_ UpdateTriggerArgs, t TriggerView) string {
 	var m md
 	m.line("## Updated trigger `%s`", t.ID)
 	m.line("%s", triggerLine(t))
+	m.blank()
+	m.line("Next: paperclip_get_routine shows the routine with all its triggers.")
 	return m.String()
 }
 

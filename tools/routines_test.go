@@ -84,7 +84,7 @@ func TestRoutinesCreateListGetUpdate(t *testing.T) {
 
 // A webhook trigger's secret is shown once by Paperclip: it goes to a
 // 0600 file, never into the result.
-func TestRoutineTriggersAndTheShownOnceSecret(t *testing.T) {
+func TestRoutinesTriggersAndTheShownOnceSecret(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(secretsDirEnv, dir)
 	const secret = "9eb62064bbb36fadaa1f19bb9881d1799fb494c6e715afa4"
@@ -131,16 +131,40 @@ func TestRoutineTriggersAndTheShownOnceSecret(t *testing.T) {
 	assert.Contains(t, callErr(t, d, "paperclip_add_routine_trigger", map[string]any{"routineId": testRoutine, "kind": "schedule"}), "needs cronExpression")
 	assert.Contains(t, callErr(t, d, "paperclip_add_routine_trigger", map[string]any{"routineId": testRoutine, "kind": "api", "cronExpression": "* * * * *"}), "belong to schedule")
 	assert.NotEmpty(t, callErr(t, d, "paperclip_add_routine_trigger", map[string]any{"routineId": testRoutine, "kind": "cron"}))
-	msg := callErr(t, d, "paperclip_update_routine_trigger", map[string]any{"triggerId": testTrigger, "kind": "webhook", "cronExpression": "0 8 * * *"})
-	assert.Contains(t, msg, "cannot change a trigger's kind")
-	assert.Contains(t, msg, "paperclip_delete_routine_trigger")
 	assert.Contains(t, callErr(t, d, "paperclip_update_routine_trigger", map[string]any{"triggerId": testTrigger}), "Nothing to change")
 	assert.Len(t, s.requests(), n, "refused before sending")
 
+	// A kind is checked against the trigger's own (read from the company's
+	// routines, Paperclip has no route for one trigger): a different one is
+	// refused with the way to do it, nothing written.
+	s.reply("GET /api/companies/{companyId}/routines", 200, []any{routineRow("Daily standup")})
+	msg := callErr(t, d, "paperclip_update_routine_trigger", map[string]any{"triggerId": testTrigger, "kind": "webhook", "cronExpression": "0 8 * * *"})
+	assert.Contains(t, msg, "is a schedule trigger")
+	assert.Contains(t, msg, "cannot change a trigger's kind")
+	assert.Contains(t, msg, "paperclip_delete_routine_trigger")
+	other := "71000000-0000-4000-8000-000000000099"
+	assert.Contains(t, callErr(t, d, "paperclip_update_routine_trigger", map[string]any{"triggerId": other, "kind": "api", "enabled": true}), "cannot be checked")
+	writes := func() (n int) {
+		for _, r := range s.requests() {
+			if r.Method != http.MethodGet {
+				n++
+			}
+		}
+		return n
+	}
+	assert.Equal(t, n, writes(), "a kind change is refused before anything is written")
+	noCompany := s.deps(client.Config{})
+	noCompany.CompanyID = ""
+	assert.Contains(t, callErr(t, noCompany, "paperclip_update_routine_trigger", map[string]any{"triggerId": testTrigger, "kind": "api", "label": "x"}), "without PAPERCLIP_COMPANY_ID")
+	assert.Equal(t, n, writes())
+
 	var tv TriggerView
-	callOK(t, d, "paperclip_update_routine_trigger", map[string]any{"triggerId": testTrigger, "cronExpression": "0 8 * * *", "enabled": false}, &tv)
-	assert.Equal(t, map[string]any{"cronExpression": "0 8 * * *", "enabled": false}, s.requests()[n].JSON(t), "no kind is ever sent on update")
+	md = callOK(t, d, "paperclip_update_routine_trigger", map[string]any{"triggerId": testTrigger, "kind": "schedule", "cronExpression": "0 8 * * *", "enabled": false}, &tv)
+	last := s.requests()[len(s.requests())-1]
+	assert.Equal(t, "PATCH", last.Method)
+	assert.Equal(t, map[string]any{"cronExpression": "0 8 * * *", "enabled": false}, last.JSON(t), "the trigger's own kind passes; no kind is ever sent on update")
 	assert.False(t, tv.Enabled)
+	assert.Contains(t, md, "Next: paperclip_get_routine")
 
 	var del DeletedTrigger
 	md = callOK(t, d, "paperclip_delete_routine_trigger", map[string]any{"triggerId": testTrigger}, &del)
@@ -148,7 +172,7 @@ func TestRoutineTriggersAndTheShownOnceSecret(t *testing.T) {
 	assert.Contains(t, md, "## Deleted trigger")
 }
 
-func TestRunRoutineAndItsRuns(t *testing.T) {
+func TestRoutinesRunAndItsRuns(t *testing.T) {
 	s := newStub(t)
 	s.reply("POST /api/routines/{routineId}/run", 202, map[string]any{"id": "72000000-0000-4000-8000-000000000001", "routineId": testRoutine,
 		"source": "manual", "status": "issue_created", "triggeredAt": "2026-12-02T10:00:00.000Z", "linkedIssueId": "73000000-0000-4000-8000-000000000001"})

@@ -27,6 +27,7 @@ type restRoutine struct {
 		Enabled        bool    `json:"enabled"`
 		CronExpression *string `json:"cronExpression"`
 		SigningMode    *string `json:"signingMode"`
+		Label          *string `json:"label"`
 	} `json:"triggers"`
 }
 
@@ -65,6 +66,8 @@ func TestRoutinesAgainstREST(t *testing.T) {
 	// Create, with the server's policy names (the documented examples are refused, nothing sent).
 	msg := s.CallErr(t, "paperclip_create_routine", map[string]any{"title": "x", "assigneeAgentId": agent.ID, "concurrencyPolicy": "forbid"})
 	assert.Contains(t, msg, "coalesce_if_active")
+	msg = s.CallErr(t, "paperclip_create_routine", map[string]any{"title": "x", "assigneeAgentId": agent.ID, "catchUpPolicy": "run_once"})
+	assert.Contains(t, msg, "enqueue_missed_with_cap")
 	var created mcpRoutine
 	s.CallOK(t, "paperclip_create_routine", map[string]any{"title": "Daily report", "assigneeAgentId": agent.ID, "concurrencyPolicy": "always_enqueue"}, &created)
 	var rest restRoutine
@@ -104,6 +107,14 @@ func TestRoutinesAgainstREST(t *testing.T) {
 	require.Len(t, secret, hook.Secret.Bytes)
 	assert.NotContains(t, md, secret)
 	assert.Contains(t, md, hook.Secret.File)
+	require.NotEmpty(t, hook.WebhookURL)
+	assert.Contains(t, md, hook.WebhookURL, "the webhook URL is not secret: it is shown")
+
+	// Refused before sending: an unknown kind, a schedule without cron, the
+	// documented example of a policy (REST below still shows two triggers).
+	assert.NotEmpty(t, s.CallErr(t, "paperclip_add_routine_trigger", map[string]any{"routineId": created.ID, "kind": "cron", "cronExpression": "0 9 * * *"}))
+	assert.Contains(t, s.CallErr(t, "paperclip_add_routine_trigger", map[string]any{"routineId": created.ID, "kind": "schedule"}), "needs cronExpression")
+	assert.NotEmpty(t, s.CallErr(t, "paperclip_update_routine", map[string]any{"routineId": created.ID, "catchUpPolicy": "skip"}))
 
 	// The file holds the real secret: a body signed with it fires the webhook.
 	body := []byte(`{"from":"integration"}`)
@@ -124,6 +135,7 @@ func TestRoutinesAgainstREST(t *testing.T) {
 		kinds[tr.ID] = tr.Kind
 	}
 	assert.Equal(t, map[string]string{sched.Trigger.ID: "schedule", hook.Trigger.ID: "webhook"}, kinds)
+	assert.Equal(t, "skip_missed", rest.CatchUpPolicy, "the refused update sent nothing")
 
 	// get and list agree with REST.
 	var got mcpRoutine
@@ -135,6 +147,12 @@ func TestRoutinesAgainstREST(t *testing.T) {
 		Total *int         `json:"total"`
 	}
 	callJSON(t, s, "paperclip_list_routines", map[string]any{}, &page)
+	for name, args := range map[string]map[string]any{"paperclip_get_routine": {"routineId": created.ID}, "paperclip_list_routines": {}} {
+		for _, format := range []string{"markdown", "json"} {
+			args["response_format"] = format
+			assert.NotContains(t, s.CallOK(t, name, args, nil), secret, "%s (%s) never shows the webhook secret", name, format)
+		}
+	}
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, created.ID, page.Items[0].ID)
 	require.NotNil(t, page.Total)
@@ -186,13 +204,18 @@ func TestRoutinesAgainstREST(t *testing.T) {
 	// Trigger update; a kind change is refused with nothing sent.
 	s.CallOK(t, "paperclip_update_routine_trigger", map[string]any{"triggerId": sched.Trigger.ID, "cronExpression": "30 8 * * *", "enabled": false}, nil)
 	msg = s.CallErr(t, "paperclip_update_routine_trigger", map[string]any{"triggerId": sched.Trigger.ID, "kind": "api", "cronExpression": "0 0 * * *"})
+	assert.Contains(t, msg, "is a schedule trigger")
 	assert.Contains(t, msg, "cannot change a trigger's kind")
+	assert.Contains(t, msg, "paperclip_delete_routine_trigger")
+	// The trigger's own kind passes (it changes nothing, so nothing is dropped).
+	s.CallOK(t, "paperclip_update_routine_trigger", map[string]any{"triggerId": sched.Trigger.ID, "kind": "schedule", "label": "mornings"}, nil)
 	restGET(t, "/routines/"+created.ID, &rest)
 	for _, tr := range rest.Triggers {
 		if tr.ID == sched.Trigger.ID {
 			assert.Equal(t, "schedule", tr.Kind)
 			assert.Equal(t, "30 8 * * *", deref(tr.CronExpression), "the refused call changed nothing")
 			assert.False(t, tr.Enabled)
+			assert.Equal(t, "mornings", deref(tr.Label))
 		}
 	}
 
@@ -203,6 +226,7 @@ func TestRoutinesAgainstREST(t *testing.T) {
 	for _, tr := range rest.Triggers {
 		assert.NotEqual(t, hook.Trigger.ID, tr.ID, "REST no longer lists the deleted trigger")
 	}
+	a.expect(http.StatusNotFound, http.MethodDelete, "/routine-triggers/"+hook.Trigger.ID, nil, nil)
 	msg = s.CallErr(t, "paperclip_delete_routine_trigger", map[string]any{"triggerId": hook.Trigger.ID})
 	assert.Contains(t, msg, "404")
 	assert.Contains(t, msg, "paperclip_get_routine")
@@ -227,4 +251,20 @@ func TestRoutinesAgainstREST(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "bearer webhooks do not work on this Paperclip: the tool's signingMode description says so")
+
+	// Not board only: an agent manages its own routines, and only those.
+	as := startMCP(t, map[string]string{"PAPERCLIP_TOOLSETS": "routines", "PAPERCLIP_COMPANY_ID": C, "PAPERCLIP_AGENT_ID": other.ID,
+		"PAPERCLIP_API_KEY": createAgentKey(t, other.ID), "PAPERCLIP_MCP_SECRETS_DIR": secrets})
+	var own mcpRoutine
+	as.CallOK(t, "paperclip_create_routine", map[string]any{"title": "My own chores"}, &own)
+	restGET(t, "/routines/"+own.ID, &rest)
+	assert.Equal(t, other.ID, deref(rest.AssigneeAgentID), "the assignee defaults to PAPERCLIP_AGENT_ID")
+	as.CallOK(t, "paperclip_add_routine_trigger", map[string]any{"routineId": own.ID, "kind": "api"}, nil)
+	msg = as.CallErr(t, "paperclip_add_routine_trigger", map[string]any{"routineId": created.ID, "kind": "api"})
+	assert.Contains(t, msg, "403")
+	assert.Contains(t, msg, "Agents can only manage routines assigned to themselves")
+	msg = as.CallErr(t, "paperclip_create_routine", map[string]any{"title": "For someone else", "assigneeAgentId": agent.ID})
+	assert.Contains(t, msg, "403")
+	restGET(t, "/companies/"+C+"/routines", &list)
+	assert.Len(t, list, 2, "the refused routine was never created")
 }
