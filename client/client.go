@@ -69,6 +69,7 @@ type Client struct {
 	log     *slog.Logger
 	timeout time.Duration
 	final   *finalRuns
+	openapi *openAPICache
 }
 
 // NormalizeBaseURL turns what a user gives (origin, origin/api, trailing
@@ -147,7 +148,7 @@ func New(cfg Config) (*Client, error) {
 		r.SetAuthToken(cfg.APIKey)
 	}
 	return &Client{http: r, origin: origin, runID: runID, log: cfg.Logger, timeout: cfg.Timeout,
-		final: &finalRuns{m: map[string]Run{}}}, nil
+		final: &finalRuns{m: map[string]Run{}}, openapi: &openAPICache{}}, nil
 }
 
 // Origin is the server origin requests go to (no /api, no credentials).

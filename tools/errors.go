@@ -56,6 +56,9 @@ func explain(err error, spec Spec) string {
 	case s == 401:
 		return fmt.Sprintf("Paperclip refused the credentials (401 %s). Check PAPERCLIP_API_KEY: a board key (pcp_board_…), an agent key (pcp_…) or a run JWT, which expires 48 h after its run started. On a local_trusted server, leave it unset.", msg)
 	case s == 403:
+		if strings.Contains(strings.ToLower(msg), "instance admin") {
+			return fmt.Sprintf("Permission denied (403 %s). %s needs a board user who is an instance admin: agent keys, run JWTs and other board users cannot call it.", msg, spec.Name)
+		}
 		if spec.BoardOnly || strings.Contains(msg, "Board") || strings.Contains(msg, "board") {
 			return fmt.Sprintf("Permission denied (403 %s). %s is board only: it needs a board API key (pcp_board_…); agent keys and run JWTs cannot call it.", msg, spec.Name)
 		}

@@ -65,6 +65,7 @@ func (f *fakePaperclip) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests = append(f.requests, r.Method+" "+r.URL.RequestURI())
+	recordRoute(r.Method, r.URL.EscapedPath())
 	if code, ok := f.fail[r.URL.Path]; ok {
 		writeJSON(w, code, map[string]string{"error": http.StatusText(code)})
 		return

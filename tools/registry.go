@@ -32,6 +32,9 @@ type Deps struct {
 	// APIKey is only used to scrub it from anything a tool returns.
 	APIKey string
 	Logger *slog.Logger
+	// given holds the secret values tools were given (create and rotate a
+	// secret), scrubbed like the API key from everything returned later.
+	given givenSecrets
 }
 
 // Spec is the declaration of a tool: its name, words, toolset and what it
@@ -58,6 +61,8 @@ type Tool struct {
 	Spec  Spec
 	built func() builtTool
 	bind  func(*Deps) server.ToolHandlerFunc
+	// readOnly, when set, is the form of this tool served in read-only mode.
+	readOnly *Tool
 }
 
 // builtTool is what reflecting a tool's Args and Result gives.
@@ -162,13 +167,14 @@ func handlerOf[A any, R any](spec Spec, checker argSchema, defaults map[string]a
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
 			if p := recover(); p != nil {
-				d.logger().Error("tool panicked", "tool", spec.Name, "panic", fmt.Sprint(p))
-				res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %v). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, p)), nil
+				why := d.scrub(fmt.Sprint(p))
+				d.logger().Error("tool panicked", "tool", spec.Name, "panic", why)
+				res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %s). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, why)), nil
 			}
 		}()
 		raw, err := normalizeArgs(spec.Name, req.GetRawArguments())
 		if err != nil {
-			return mcp.NewToolResultError(err.Error()), nil
+			return mcp.NewToolResultError(d.scrub(err.Error())), nil
 		}
 		if err := checker.check(spec.Name, raw, spec.NotFound); err != nil {
 			return mcp.NewToolResultError(d.scrub(err.Error())), nil
@@ -262,21 +268,6 @@ func (d *Deps) logger() *slog.Logger {
 	return d.Logger
 }
 
-// scrub removes the API key from any text leaving the server.
-func (d *Deps) scrub(s string) string {
-	if d == nil || len(d.APIKey) < 8 {
-		return s
-	}
-	return strings.ReplaceAll(s, d.APIKey, "[redacted]")
-}
-
-func (d *Deps) scrubBytes(b []byte) []byte {
-	if d == nil || len(d.APIKey) < 8 {
-		return b
-	}
-	return bytes.ReplaceAll(b, []byte(d.APIKey), []byte("[redacted]"))
-}
-
 // InputError is a failure this server states itself, in words that say
 // what to do: a problem with the arguments, found before anything is sent,
 // or an answer that shows the request did not take effect.
@@ -296,7 +287,7 @@ func buildRegistry() []Tool {
 	all := []Tool{}
 	for _, tools := range [][]Tool{identityTools(), issueTools(), commentTools(), documentTools(), attachmentTools(), labelTools(),
 		runTools(), agentTools(), agentAdminTools(), approvalTools(), goalTools(), projectTools(), routineTools(), dashboardTools(),
-		companyTools(), settingsTools(), cloudTools()} {
+		companyTools(), pluginTools(), secretTools(), feedbackTools(), portabilityTools(), apiTools(), settingsTools(), cloudTools()} {
 		all = append(all, tools...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Spec.Name < all[j].Spec.Name })

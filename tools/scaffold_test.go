@@ -43,6 +43,10 @@ func TestMain(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "FAIL: no hermetic test calls these registered tools: %s\n", strings.Join(never, ", "))
 			code = 1
 		}
+		if err := checkDedicated(); err != nil {
+			fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
@@ -92,7 +96,9 @@ func call(t *testing.T, d *Deps, name string, args map[string]any) *mcp.CallTool
 	t.Helper()
 	findTool(t, name)
 	markCalled(name)
+	startRoutes()
 	res, err := inProcess(t, d).CallTool(context.Background(), mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}})
+	endRoutes(name, err == nil && !res.IsError)
 	require.NoError(t, err, "%s: tools answer tool errors, never protocol errors (or the result broke its outputSchema)", name)
 	if res.StructuredContent != nil {
 		raw, err := json.Marshal(res.StructuredContent)

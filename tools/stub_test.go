@@ -30,6 +30,7 @@ type stub struct {
 // stubReq is one request the stub received.
 type stubReq struct {
 	Method, Path string
+	RawPath      string // as sent, escaped
 	Query        map[string][]string
 	Header       http.Header
 	Body         []byte
@@ -78,9 +79,10 @@ func (s *stub) deps(cfg client.Config) *Deps {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		s.mu.Lock()
-		s.reqs = append(s.reqs, stubReq{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+		s.reqs = append(s.reqs, stubReq{Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
 		s.mu.Unlock()
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		recordRoute(r.Method, r.URL.EscapedPath())
 		s.mux.ServeHTTP(w, r)
 	}))
 	s.t.Cleanup(srv.Close)

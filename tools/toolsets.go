@@ -28,6 +28,11 @@ const (
 	Dashboard    Toolset = "dashboard"
 	Companies    Toolset = "companies"
 	CompanyAdmin Toolset = "company_admin"
+	Plugins      Toolset = "plugins"
+	Secrets      Toolset = "secrets"
+	Feedback     Toolset = "feedback"
+	Portability  Toolset = "import_export"
+	API          Toolset = "api"
 	Settings     Toolset = "settings"
 	Cloud        Toolset = "cloud"
 )
@@ -62,6 +67,11 @@ var toolsetInfo = []ToolsetInfo{
 	{Dashboard, "Dashboard, activity and costs", false, "company counts, the activity log, spend"},
 	{Companies, "Companies", true, "the companies of the instance"},
 	{CompanyAdmin, "Company administration", false, "create, update, archive companies"},
+	{Plugins, "Plugins", false, "installed plugins and examples; install, enable, disable (instance admin)"},
+	{Secrets, "Secrets", false, "a company's secrets: create, list, rotate, update; values never shown"},
+	{Feedback, "Feedback traces", false, "votes on agent output and their bundles"},
+	{Portability, "Company import and export", false, "export a company; preview and apply an import"},
+	{API, "Every other API operation", false, "search, describe and call any operation of the server's OpenAPI document"},
 	{Settings, "Instance settings", false, "experimental flags (instance admin)"},
 	{Cloud, "Cloud upstream sync", false, "push a company to Paperclip Cloud"},
 }
@@ -118,7 +128,8 @@ type Selection struct {
 	Tools []string
 	// Exclude removes tools by name.
 	Exclude []string
-	// ReadOnly serves only the tools whose Access is Read.
+	// ReadOnly serves only the tools whose Access is Read, or their
+	// read-only form when they have one.
 	ReadOnly bool
 	// NotBoard is true when the key is an agent key or a run JWT: board-only
 	// tools are then left out unless named in Tools.
@@ -195,7 +206,13 @@ func Select(sel Selection) ([]Tool, error) {
 	for _, t := range all {
 		s := t.Spec
 		in := named[s.Name] || (sets[s.Toolset] && !(sel.NotBoard && s.BoardOnly))
-		if !in || excluded[s.Name] || (sel.ReadOnly && !s.Access.ReadOnly()) {
+		if !in || excluded[s.Name] {
+			continue
+		}
+		if sel.ReadOnly && !s.Access.ReadOnly() {
+			if t.readOnly != nil { // a read-only form of the tool (call_api_operation: GET only)
+				out = append(out, *t.readOnly)
+			}
 			continue
 		}
 		out = append(out, t)

@@ -34,10 +34,14 @@ type propSchema struct {
 	Items     *propSchema `json:"items"`
 	MinItems  *int        `json:"minItems"`
 	MaxItems  *int        `json:"maxItems"`
-	// Properties are an object's declared keys; with additionalProperties
-	// false (every struct-typed argument) no other key is accepted.
+	// Properties are an object's declared keys, Required those it needs;
+	// with additionalProperties false (every struct-typed argument) no other
+	// key is accepted; a schema there (a map's values) checks every other key.
 	Properties           map[string]*propSchema `json:"properties"`
-	AdditionalProperties *bool                  `json:"additionalProperties"`
+	Required             []string               `json:"required"`
+	AdditionalProperties json.RawMessage        `json:"additionalProperties"`
+	closed               bool
+	values               *propSchema
 	re                   *regexp.Regexp
 }
 
@@ -73,6 +77,18 @@ func (p *propSchema) prepare() error {
 	for name, q := range p.Properties {
 		if err := q.prepare(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	switch ap := strings.TrimSpace(string(p.AdditionalProperties)); {
+	case ap == "false":
+		p.closed = true
+	case strings.HasPrefix(ap, "{") && ap != "{}":
+		p.values = &propSchema{}
+		if err := json.Unmarshal(p.AdditionalProperties, p.values); err != nil {
+			return fmt.Errorf("additionalProperties: %w", err)
+		}
+		if err := p.values.prepare(); err != nil {
+			return fmt.Errorf("additionalProperties: %w", err)
 		}
 	}
 	if p.Items != nil {
@@ -193,7 +209,7 @@ func (p propSchema) check(name string, v any) string {
 		if !ok {
 			return fmt.Sprintf("%s must be a JSON object, got %s", name, jsonKind(v))
 		}
-		if p.Properties == nil {
+		if p.Properties == nil && p.values == nil {
 			return "" // a free-form object (adapterConfig, payload, ...)
 		}
 		keys := make([]string, 0, len(obj))
@@ -202,10 +218,19 @@ func (p propSchema) check(name string, v any) string {
 		}
 		sort.Strings(keys)
 		var bad []string
+		for _, k := range p.Required {
+			if v, ok := obj[k]; !ok || v == nil || v == "" {
+				bad = append(bad, fmt.Sprintf("%s.%s is required", name, k))
+			}
+		}
 		for _, k := range keys {
 			q, known := p.Properties[k]
 			switch {
-			case !known && p.AdditionalProperties != nil && !*p.AdditionalProperties:
+			case !known && p.values != nil && obj[k] != nil:
+				if msg := p.values.check(fmt.Sprintf("%s[%q]", name, k), obj[k]); msg != "" {
+					bad = append(bad, msg)
+				}
+			case !known && p.closed:
 				bad = append(bad, fmt.Sprintf("%s has no key %q (it takes %s)", name, k, strings.Join(sortedKeys(p.Properties), ", ")))
 			case known && obj[k] != nil:
 				if msg := q.check(name+"."+k, obj[k]); msg != "" {

@@ -1,0 +1,96 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// The scrubber: what must never leave the server (the API key, and the
+// secret values tools were given) is replaced in every text, error and
+// structured result, and in every log line a tool writes.
+
+const redacted = "[redacted]"
+
+// minScrubLen: shorter values are not scrubbed (replacing every "ab" in a
+// result would make it unreadable, and a value that short is no secret).
+const minScrubLen = 4
+
+// givenSecrets is the set of secret values this server was given, for the
+// life of the process. The zero value is ready to use.
+type givenSecrets struct {
+	mu     sync.RWMutex
+	values []string // raw values and their JSON-escaped forms, longest first
+}
+
+// remember adds a secret value (and its JSON-escaped form, as it would
+// appear inside a structured result) to the values scrubbed.
+func (g *givenSecrets) remember(v string) {
+	if len(v) < minScrubLen {
+		return
+	}
+	forms := []string{v}
+	if js, err := json.Marshal(v); err == nil {
+		if esc := string(js[1 : len(js)-1]); esc != v {
+			forms = append(forms, esc)
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	next := append([]string(nil), g.values...) // copy on write: list hands out the old slice
+	for _, f := range forms {
+		known := false
+		for _, have := range next {
+			known = known || have == f
+		}
+		if !known {
+			next = append(next, f)
+		}
+	}
+	sort.SliceStable(next, func(i, j int) bool { return len(next[i]) > len(next[j]) })
+	g.values = next
+}
+
+func (g *givenSecrets) list() []string {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.values
+}
+
+// rememberSecret marks a value as secret from now on: call it before the
+// value is sent, so that an error echoing it is scrubbed too.
+func (d *Deps) rememberSecret(v string) {
+	if d != nil {
+		d.given.remember(v)
+	}
+}
+
+// scrub removes the API key and the given secret values from a text.
+func (d *Deps) scrub(s string) string {
+	if d == nil {
+		return s
+	}
+	if len(d.APIKey) >= 8 {
+		s = strings.ReplaceAll(s, d.APIKey, redacted)
+	}
+	for _, v := range d.given.list() {
+		s = strings.ReplaceAll(s, v, redacted)
+	}
+	return s
+}
+
+// scrubBytes is scrub for a structured result.
+func (d *Deps) scrubBytes(b []byte) []byte {
+	if d == nil {
+		return b
+	}
+	if len(d.APIKey) >= 8 {
+		b = bytes.ReplaceAll(b, []byte(d.APIKey), []byte(redacted))
+	}
+	for _, v := range d.given.list() {
+		b = bytes.ReplaceAll(b, []byte(v), []byte(redacted))
+	}
+	return b
+}
