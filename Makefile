@@ -28,6 +28,7 @@ bench: ## start-up, memory and per-call overhead (needs a Paperclip: see README)
 snapshots: ## rewrite tool snapshots and the README tool table after a reviewed change
 	UPDATE_SNAPSHOTS=1 go test ./schemas -run TestToolSnapshots -count=1
 	UPDATE_README=1 go test ./tools -run TestReadmeToolTable -count=1
+	UPDATE_DEDICATED=1 go test ./tools -count=1
 
 clean:
 	rm -rf bin

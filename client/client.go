@@ -53,7 +53,21 @@ const (
 	DefaultRetryWait    = 250 * time.Millisecond
 	DefaultMaxRetryWait = 2 * time.Second
 	MaxRetryAfter       = 10 * time.Second
+	// MaxBodyBytes is the most of one answer the client reads: a longer body
+	// is refused as it streams in (never buffered whole) and not retried.
+	// The largest real answers are a run log slice (1 MiB at most) and the
+	// OpenAPI document (1.2 MB). While a body is read, the heap holds up to
+	// about twice this.
+	MaxBodyBytes = 8 << 20
 )
+
+// BodyTooLargeError is an answer longer than MaxBodyBytes, left unread.
+type BodyTooLargeError struct{ Method, Path string }
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("Paperclip's answer to %s %s is larger than %d MiB; paperclip-mcp reads at most that much of one answer and stopped. Ask for less: a smaller limit, a filter, or a later offset.",
+		e.Method, e.Path, MaxBodyBytes>>20)
+}
 
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
@@ -139,6 +153,7 @@ func New(cfg Config) (*Client, error) {
 		SetHeader("User-Agent", cfg.UserAgent).
 		SetDisableWarn(true).
 		SetLogger(quietLogger{cfg.Logger}).
+		SetResponseBodyLimit(MaxBodyBytes).
 		SetRetryCount(cfg.Retries).
 		SetRetryWaitTime(cfg.RetryWait).
 		SetRetryMaxWaitTime(MaxRetryAfter).
@@ -163,6 +178,9 @@ func shouldRetry(res *resty.Response, err error) bool {
 	}
 	if ctxErr := res.Request.Context().Err(); ctxErr != nil {
 		return false
+	}
+	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+		return false // the same answer again would be as large
 	}
 	if err != nil {
 		return true
@@ -296,6 +314,9 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+			return &BodyTooLargeError{Method: method, Path: "/api" + p}
 		}
 		return &TransportError{Method: method, Path: "/api" + p, BaseURL: c.origin, Timeout: isTimeout(err), Err: stripURL(err)}
 	}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -282,4 +283,32 @@ func TestFinishedRunLogInfoIsRemembered(t *testing.T) {
 		assert.Equal(t, want, *r.LogBytes, "call %d", i)
 	}
 	assert.Equal(t, int32(2), rec.calls.Load(), "a running run is read again; a finished one is not")
+}
+
+// An answer over MaxBodyBytes is refused as it streams in, and not retried.
+func TestBodyOverTheCeilingIsRefusedNotRetried(t *testing.T) {
+	var hits, written atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		chunk := bytes.Repeat([]byte("x"), 1<<20)
+		_, _ = w.Write([]byte(`{"a":"`))
+		for i := 0; i < 50; i++ { // 50 MiB, unless the client stops reading
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			written.Add(int64(len(chunk)))
+		}
+		_, _ = w.Write([]byte(`"}`))
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, Retries: 2, RetryWait: time.Millisecond, MaxRetryWait: time.Millisecond})
+	require.NoError(t, err)
+	_, err = c.GetCompany(context.Background(), "c0000000-0000-4000-8000-000000000001")
+	var tooLarge *BodyTooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	assert.Contains(t, err.Error(), "larger than 8 MiB")
+	assert.Equal(t, int64(1), hits.Load(), "not retried")
+	time.Sleep(50 * time.Millisecond) // the server's last writes fail once the client has closed
+	assert.Less(t, written.Load(), int64(MaxBodyBytes+8<<20), "the client stopped reading near the ceiling (plus what the sockets buffer), not at 50 MiB")
 }
