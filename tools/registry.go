@@ -35,6 +35,8 @@ type Deps struct {
 	// given holds the secret values tools were given (create and rotate a
 	// secret), scrubbed like the API key from everything returned later.
 	given givenSecrets
+	// agentNames keeps each company's agent names for a while (run lists).
+	agentNames agentNameCache
 }
 
 // Spec is the declaration of a tool: its name, words, toolset and what it

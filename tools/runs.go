@@ -95,28 +95,6 @@ type ListRunsArgs struct {
 	Format
 }
 
-// agentNames reads the company's agents beside a list call, so that rows
-// can name them. Best effort: without it the rows keep the ids alone.
-func agentNames(ctx context.Context, d *Deps, companyID string) func() map[string]string {
-	done := make(chan map[string]string, 1)
-	go func() {
-		names := map[string]string{}
-		if agents, err := d.Client.ListAgents(ctx, companyID); err == nil {
-			for _, a := range agents {
-				names[a.ID] = a.Name
-			}
-		}
-		done <- names
-	}()
-	return func() map[string]string { return <-done }
-}
-
-func nameRows(items []RunSummary, names map[string]string) {
-	for i := range items {
-		items[i].AgentName = names[items[i].AgentID]
-	}
-}
-
 // maxRunWindow is the most runs Paperclip returns in one list call; it has
 // no offset, so nothing older than the newest maxRunWindow runs is reachable.
 const maxRunWindow = 1000
@@ -159,7 +137,7 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 		window = min(window*4, maxRunWindow)
 	}
 	page = pageFrom(matches, a.Offset, a.Limit, exhausted, summarize)
-	nameRows(page.Items, names())
+	names.name(ctx, page.Items)
 	if !exhausted && !page.HasMore {
 		page.Note = fmt.Sprintf("Only the newest %d runs can be read (Paperclip's run list has no offset); older matching runs, if any, are out of reach of this tool.", maxRunWindow)
 	}
@@ -532,7 +510,7 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 	for i := range rows {
 		out.Items = append(out.Items, summarize(&rows[i]))
 	}
-	nameRows(out.Items, names())
+	names.name(ctx, out.Items)
 	out.Count = len(out.Items)
 	return out, nil
 }

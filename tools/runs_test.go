@@ -56,12 +56,45 @@ func TestListRunsNameTheAgents(t *testing.T) {
 	assert.Equal(t, "Flaky Bot", p.Items[0].AgentName)
 	assert.Contains(t, md, "agent Flaky Bot `"+testAgent+"`")
 
+	// The names are kept: the next page reads the runs alone.
+	agentReads := func() (n int) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, r := range f.requests {
+			if strings.HasSuffix(r, "/companies/"+testCompany+"/agents") {
+				n++
+			}
+		}
+		return n
+	}
+	require.Equal(t, 1, agentReads())
+	var kept Page[RunSummary]
+	callOK(t, d, "paperclip_list_heartbeat_runs", map[string]any{"companyId": testCompany}, &kept)
+	assert.Equal(t, "Flaky Bot", kept.Items[0].AgentName)
+	assert.Equal(t, 1, agentReads(), "kept names: no second read of the agents")
+
+	// A run of an agent the kept names do not know reads them again.
 	f.mu.Lock()
-	f.fail["/api/companies/"+testCompany+"/agents"] = 403 // an agent key that may not list agents
+	f.agents = append(f.agents, client.Agent{ID: "a2222222-0000-4000-8000-000000000002", CompanyID: testCompany, Name: "New Hire"})
+	f.mu.Unlock()
+	f.addRun(client.Run{ID: "r2222222-0000-4000-8000-000000000002", CompanyID: testCompany, AgentID: "a2222222-0000-4000-8000-000000000002", Status: "running",
+		CreatedAt: "2026-12-31T10:00:00Z"})
+	var hired Page[RunSummary]
+	callOK(t, d, "paperclip_list_heartbeat_runs", map[string]any{"companyId": testCompany}, &hired)
+	names := map[string]string{}
+	for _, r := range hired.Items {
+		names[r.AgentID] = r.AgentName
+	}
+	assert.Equal(t, "New Hire", names["a2222222-0000-4000-8000-000000000002"])
+	assert.Equal(t, 2, agentReads())
+
+	// A key that may not list agents: the runs come back all the same, unnamed.
+	f.mu.Lock()
+	f.fail["/api/companies/"+testCompany+"/agents"] = 403
 	f.mu.Unlock()
 	var again Page[RunSummary]
-	callOK(t, d, "paperclip_list_heartbeat_runs", map[string]any{"companyId": testCompany}, &again)
-	require.Len(t, again.Items, 2, "the runs come back all the same")
+	callOK(t, f.serve(t), "paperclip_list_heartbeat_runs", map[string]any{"companyId": testCompany}, &again)
+	require.Len(t, again.Items, 3, "the runs come back all the same")
 	assert.Empty(t, again.Items[0].AgentName)
 }
 

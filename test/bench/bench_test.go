@@ -110,26 +110,31 @@ func (p *proc) stop() {
 	_ = p.cmd.Wait()
 }
 
-// BenchmarkStartToToolsList: exec, initialize, tools/list answered.
+// BenchmarkStartToToolsList: exec, initialize, tools/list answered, with
+// the default selection and with the whole catalogue.
 func BenchmarkStartToToolsList(b *testing.B) {
 	stdio.Binary(b) // build outside the timer
-	var rss float64
-	durations := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		p := start(b, "PAPERCLIP_API_URL=http://127.0.0.1:9")
-		p.handshake(b)
-		res := p.request(b, "tools/list", map[string]any{})
-		durations = append(durations, time.Since(t0))
-		if !bytes.Contains(res, []byte("paperclip_get_heartbeat_run")) {
-			b.Fatal("tools/list without the run tools")
-		}
-		rss = max(rss, p.peakRSS())
-		p.stop()
+	for _, sel := range []struct{ name, toolsets string }{{"default", "default"}, {"all", "all"}} {
+		b.Run(sel.name, func(b *testing.B) {
+			var rss float64
+			durations := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				p := start(b, "PAPERCLIP_API_URL=http://127.0.0.1:9", "PAPERCLIP_TOOLSETS="+sel.toolsets)
+				p.handshake(b)
+				res := p.request(b, "tools/list", map[string]any{})
+				durations = append(durations, time.Since(t0))
+				if !bytes.Contains(res, []byte("paperclip_get_heartbeat_run")) {
+					b.Fatal("tools/list without the run tools")
+				}
+				rss = max(rss, p.peakRSS())
+				p.stop()
+			}
+			b.ReportMetric(ms(median(durations)), "ms-to-tools/list(median)")
+			b.ReportMetric(rss, "peak-RSS-MB")
+		})
 	}
-	b.ReportMetric(ms(median(durations)), "ms-to-tools/list(median)")
-	b.ReportMetric(rss, "peak-RSS-MB")
 }
 
 // BenchmarkToolDefinitionSizes reports, per selection, the bytes of
@@ -172,64 +177,108 @@ func BenchmarkToolDefinitionSizes(b *testing.B) {
 	}
 }
 
-// BenchmarkRunToolOverhead alternates paperclip_get_heartbeat_run through the
-// server with the same GET /api/heartbeat-runs/{id} made directly, and
-// reports both medians and the difference.
-func BenchmarkRunToolOverhead(b *testing.B) {
-	base, runID := target(b)
-	p := start(b, "PAPERCLIP_API_URL="+base)
-	defer p.stop()
-	p.handshake(b)
-	httpc := &http.Client{Timeout: 10 * time.Second}
-	direct := func() {
-		res, err := httpc.Get(base + "/api/heartbeat-runs/" + runID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		_ = res.Body.Close()
-		if res.StatusCode != 200 {
-			b.Fatalf("direct GET: %d", res.StatusCode)
-		}
-	}
-	viaMCP := func() {
-		res := p.request(b, "tools/call", map[string]any{"name": "paperclip_get_heartbeat_run",
-			"arguments": map[string]any{"runId": runID, "response_format": "json"}})
-		if bytes.Contains(res, []byte(`"isError":true`)) {
-			b.Fatalf("tool error: %s", res)
-		}
-	}
-	for i := 0; i < 20; i++ { // warm both paths
-		direct()
-		viaMCP()
-	}
-	var dd, dm []time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		direct()
-		t1 := time.Now()
-		viaMCP()
-		t2 := time.Now()
-		dd, dm = append(dd, t1.Sub(t0)), append(dm, t2.Sub(t1))
-	}
-	b.StopTimer()
-	b.ReportMetric(us(median(dd)), "µs-direct-HTTP(median)")
-	b.ReportMetric(us(median(dm)), "µs-via-MCP(median)")
-	b.ReportMetric(us(median(dm)-median(dd)), "µs-added(median)")
-	b.ReportMetric(p.peakRSS(), "peak-RSS-MB")
+// overheadCase is one tool call and the same request made directly.
+type overheadCase struct {
+	name   string
+	tool   string
+	args   map[string]any
+	direct string // path and query under the origin
 }
 
-// target is a real Paperclip and a run on it (PAPERCLIP_BENCH_URL and
-// PAPERCLIP_BENCH_RUN_ID), or a stand-in serving one canned run.
-func target(b *testing.B) (string, string) {
+func overheadCases(companyID, runID string) []overheadCase {
+	return []overheadCase{
+		{"get_run", "paperclip_get_heartbeat_run", map[string]any{"runId": runID}, "/api/heartbeat-runs/" + runID},
+		// The tool asks for one more row than the page, to know whether more exist.
+		{"list_runs", "paperclip_list_heartbeat_runs", map[string]any{"companyId": companyID, "limit": 20}, "/api/companies/" + companyID + "/heartbeat-runs?limit=21"},
+		{"run_log", "paperclip_get_run_log", map[string]any{"runId": runID, "limitBytes": 16384}, "/api/heartbeat-runs/" + runID + "/log?limitBytes=16384&offset=0"},
+	}
+}
+
+// BenchmarkToolOverhead alternates each case's tool call through the server
+// (response_format=json) with the same request made directly, and reports
+// both medians, the difference and their ratio (the budget is 1.05).
+func BenchmarkToolOverhead(b *testing.B) {
+	base, companyID, runID := target(b)
+	for _, c := range overheadCases(companyID, runID) {
+		b.Run(c.name, func(b *testing.B) {
+			p := start(b, "PAPERCLIP_API_URL="+base, "PAPERCLIP_TOOLSETS=all")
+			defer p.stop()
+			p.handshake(b)
+			httpc := &http.Client{Timeout: 10 * time.Second}
+			direct := func() {
+				res, err := httpc.Get(base + c.direct)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				_ = res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("direct GET %s: %d", c.direct, res.StatusCode)
+				}
+			}
+			args := map[string]any{"response_format": "json"}
+			for k, v := range c.args {
+				args[k] = v
+			}
+			viaMCP := func() {
+				res := p.request(b, "tools/call", map[string]any{"name": c.tool, "arguments": args})
+				if bytes.Contains(res, []byte(`"isError":true`)) {
+					b.Fatalf("tool error: %s", res)
+				}
+			}
+			for i := 0; i < 20; i++ { // warm both paths
+				direct()
+				viaMCP()
+			}
+			var dd, dm []time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				direct()
+				t1 := time.Now()
+				viaMCP()
+				t2 := time.Now()
+				dd, dm = append(dd, t1.Sub(t0)), append(dm, t2.Sub(t1))
+			}
+			b.StopTimer()
+			b.ReportMetric(us(median(dd)), "µs-direct-HTTP(median)")
+			b.ReportMetric(us(median(dm)), "µs-via-MCP(median)")
+			b.ReportMetric(us(median(dm)-median(dd)), "µs-added(median)")
+			b.ReportMetric(float64(median(dm))/float64(median(dd)), "x-direct(median)")
+			b.ReportMetric(p.peakRSS(), "peak-RSS-MB")
+		})
+	}
+}
+
+// BenchmarkMemoryAfterCalls: the whole catalogue registered, 1,000 calls
+// (the overhead cases in turn), then the peak resident set (budget 25 MB).
+func BenchmarkMemoryAfterCalls(b *testing.B) {
+	base, companyID, runID := target(b)
+	cases := overheadCases(companyID, runID)
+	// One process, whatever b.N is (make bench passes 300x for the others).
+	p := start(b, "PAPERCLIP_API_URL="+base, "PAPERCLIP_TOOLSETS=all")
+	p.handshake(b)
+	p.request(b, "tools/list", map[string]any{})
+	for n := 0; n < 1000; n++ {
+		c := cases[n%len(cases)]
+		p.request(b, "tools/call", map[string]any{"name": c.tool, "arguments": c.args})
+	}
+	rss := p.peakRSS()
+	p.stop()
+	b.ReportMetric(rss, "peak-RSS-MB-after-1000-calls")
+}
+
+// target is a real Paperclip, a company and a finished run on it
+// (PAPERCLIP_BENCH_URL, PAPERCLIP_BENCH_COMPANY_ID, PAPERCLIP_BENCH_RUN_ID),
+// or a stand-in serving one canned run, its list and its log.
+func target(b *testing.B) (string, string, string) {
 	if u := os.Getenv("PAPERCLIP_BENCH_URL"); u != "" {
-		id := os.Getenv("PAPERCLIP_BENCH_RUN_ID")
-		if id == "" {
-			b.Fatal("PAPERCLIP_BENCH_RUN_ID is required with PAPERCLIP_BENCH_URL")
+		id, company := os.Getenv("PAPERCLIP_BENCH_RUN_ID"), os.Getenv("PAPERCLIP_BENCH_COMPANY_ID")
+		if id == "" || company == "" {
+			b.Fatal("PAPERCLIP_BENCH_RUN_ID and PAPERCLIP_BENCH_COMPANY_ID are required with PAPERCLIP_BENCH_URL")
 		}
 		b.Logf("target: real Paperclip at %s", u)
-		return strings.TrimRight(u, "/"), id
+		return strings.TrimRight(u, "/"), company, id
 	}
 	const id = "3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f"
 	run := map[string]any{"id": id, "companyId": id, "agentId": id, "status": "failed", "createdAt": "2026-11-26T10:00:00Z",
@@ -237,13 +286,26 @@ func target(b *testing.B) (string, string) {
 		"errorCode": "adapter_failed", "logBytes": 57000, "stdoutExcerpt": strings.Repeat("x", 4000), "stderrExcerpt": strings.Repeat("y", 4000),
 		"contextSnapshot": map[string]any{"wakeReason": "bench"}}
 	body, _ := json.Marshal(run)
+	list, _ := json.Marshal([]any{run, run, run})
+	agents, _ := json.Marshal([]any{map[string]any{"id": id, "name": "Bench Bot", "status": "error"}})
+	log, _ := json.Marshal(map[string]any{"runId": id, "store": "local_file", "logRef": "x", "nextOffset": 16384,
+		"content": strings.Repeat(`{"ts":"2026-11-26T10:00:01Z","stream":"stdout","chunk":"bench output line\n"}`+"\n", 200)})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/heartbeat-runs"):
+			_, _ = w.Write(list)
+		case strings.HasSuffix(r.URL.Path, "/agents"):
+			_, _ = w.Write(agents)
+		case strings.HasSuffix(r.URL.Path, "/log"):
+			_, _ = w.Write(log)
+		default:
+			_, _ = w.Write(body)
+		}
 	}))
 	b.Cleanup(srv.Close)
 	b.Logf("target: in-process stand-in serving a %d-byte run (set PAPERCLIP_BENCH_URL for a real Paperclip)", len(body))
-	return srv.URL, id
+	return srv.URL, id, id
 }
 
 func median(d []time.Duration) time.Duration {

@@ -21,7 +21,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 echo "== against a real Paperclip at $PAPERCLIP_API_URL (run $RID, $st)"
-PAPERCLIP_BENCH_URL="$PAPERCLIP_API_URL" PAPERCLIP_BENCH_RUN_ID="$RID" \
+PAPERCLIP_BENCH_URL="$PAPERCLIP_API_URL" PAPERCLIP_BENCH_RUN_ID="$RID" PAPERCLIP_BENCH_COMPANY_ID="$CID" \
   go test -run '^$' -bench . -benchtime "${BENCH_N:-300}x" -count 1 ./test/bench
 echo "== against the in-process stand-in (our overhead alone)"
-go test -run '^$' -bench RunToolOverhead -benchtime "${BENCH_N:-300}x" -count 1 ./test/bench
+go test -run '^$' -bench 'ToolOverhead|MemoryAfterCalls' -benchtime "${BENCH_N:-300}x" -count 1 ./test/bench
