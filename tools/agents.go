@@ -284,6 +284,12 @@ func getOrgChartMarkdown(_ CompanyOnlyArgs, c OrgChart) string {
 	for _, a := range c.Agents {
 		m.line("%s- **%s** (%s) · %s · `%s`", strings.Repeat("  ", a.Depth), a.Name, a.Role, a.Status, a.ID)
 	}
+	if len(c.Agents) > 0 {
+		m.blank()
+		m.line("Next: paperclip_get_agent shows one agent; paperclip_wakeup_agent starts a run.")
+	} else {
+		m.line("Next: paperclip_create_agent (agent_admin toolset) hires one.")
+	}
 	return m.String()
 }
 

@@ -37,6 +37,16 @@ func BenchmarkInProcessCalls(b *testing.B) {
 	Register(srv, d, Registry())
 	ctx := context.Background()
 	srv.HandleMessage(ctx, []byte(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"b","version":"0"}}}`))
+	// tools/list of the whole catalogue: mcp-go builds and encodes it on
+	// every request.
+	list := []byte(`{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}`)
+	b.Run("tools_list/all", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := json.Marshal(srv.HandleMessage(ctx, list)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, tc := range []struct {
 		name string
 		args map[string]any

@@ -33,8 +33,73 @@ func newDrain(in io.Reader, out io.Writer, maxWait time.Duration) *drain {
 }
 
 // idOf returns the JSON-RPC id of a message and whether it is a request
-// (has a method) as opposed to a response; "" when it has no id.
+// (has a method) as opposed to a response; "" when it has no id. It reads
+// only the keys before the payload when it can (mcp-go writes "jsonrpc",
+// then "id", then "result"), so that a large answer is not parsed again.
 func idOf(line []byte) (id string, request bool) {
+	if id, request, ok := leadingID(line); ok {
+		return id, request
+	}
+	return fullIDOf(line)
+}
+
+// leadingID reads a message's keys in order, up to its payload: "result"
+// or "error" make it a response, "params" a request; ok is false when the
+// keys before the payload do not settle it (then the whole line is read).
+func leadingID(line []byte) (id string, request bool, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", false, false
+	}
+	var rawID json.RawMessage
+	method := false
+	for dec.More() {
+		t, err := dec.Token()
+		key, isKey := t.(string)
+		if err != nil || !isKey {
+			return "", false, false
+		}
+		switch key {
+		case "jsonrpc", "method":
+			var v string
+			if dec.Decode(&v) != nil {
+				return "", false, false
+			}
+			method = method || (key == "method" && v != "")
+		case "id":
+			if dec.Decode(&rawID) != nil {
+				return "", false, false
+			}
+		case "result", "error":
+			if method || rawID == nil {
+				return "", false, false
+			}
+			return settled(rawID, false)
+		case "params":
+			if !method || rawID == nil {
+				return "", false, false
+			}
+			return settled(rawID, true)
+		default:
+			return "", false, false
+		}
+	}
+	return settled(rawID, method) // no payload: every key was read
+}
+
+func settled(rawID json.RawMessage, request bool) (string, bool, bool) {
+	id := idString(rawID)
+	return id, request && id != "", true
+}
+
+func idString(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	return string(raw)
+}
+
+func fullIDOf(line []byte) (id string, request bool) {
 	var m struct {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`

@@ -188,3 +188,30 @@ type syncBuf struct {
 
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// idOf reads a response's id from the keys before its result, and agrees
+// with a full parse on every shape.
+func TestIDOfReadsTheLeadingKeys(t *testing.T) {
+	for line, want := range map[string]struct {
+		id  string
+		req bool
+	}{
+		`{"jsonrpc":"2.0","id":7,"result":{"content":[]}}`:           {"7", false},
+		`{"jsonrpc":"2.0","id":"a","error":{"code":-32601}}`:         {`"a"`, false},
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{}}`: {"3", true},
+		`{"jsonrpc":"2.0","method":"tools/list","id":4}`:             {"4", true},
+		`{"result":{},"id":9,"jsonrpc":"2.0"}`:                       {"9", false},
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`:     {"", false},
+		`{"jsonrpc":"2.0","id":null,"result":{}}`:                    {"", false},
+		`not json`: {"", false},
+		`{"jsonrpc":"2.0","id":5,"method":"ping"}`:                      {"5", true},
+		`{"id":6,"result":{"x":"` + strings.Repeat("y", 100000) + `"}}`: {"6", false},
+	} {
+		id, req := idOf([]byte(line))
+		fid, freq := fullIDOf([]byte(line))
+		assert.Equal(t, want.id, id, line[:min(len(line), 60)])
+		assert.Equal(t, want.req, req, line[:min(len(line), 60)])
+		assert.Equal(t, fid, id, "as a full parse")
+		assert.Equal(t, freq, req, "as a full parse")
+	}
+}
