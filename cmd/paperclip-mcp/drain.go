@@ -8,26 +8,38 @@ import (
 	"time"
 )
 
-// drain makes end-of-input graceful. mcp-go's stdio server cancels the tool
+// drain sits between stdio and mcp-go's stdio server, line by line.
+//
+// It makes end-of-input graceful. mcp-go's stdio server cancels the tool
 // calls still running when stdin closes, so a client that writes its
 // requests and closes its end (`printf ... | paperclip-mcp`, as a script in
 // a heartbeat run does) would lose the last answers. drain tracks the ids of
 // requests read and of responses written, and holds the EOF back until every
 // request has its answer, or maxWait has passed.
+//
+// It answers tools/list from the first answer's bytes: the tools are fixed
+// at start, and mcp-go builds and encodes the list anew for every request
+// (milliseconds for the whole catalogue).
 type drain struct {
 	in      io.Reader
 	out     io.Writer
 	maxWait time.Duration
 
-	mu      sync.Mutex
-	pending map[string]bool
-	idle    *sync.Cond
-	inBuf   []byte // the unfinished line read so far
-	outBuf  []byte // the unfinished line written so far
+	mu       sync.Mutex
+	pending  map[string]bool
+	idle     *sync.Cond
+	inBuf    []byte // the unfinished line read so far
+	ready    []byte // complete lines read, not yet handed to mcp-go
+	eof      bool
+	outBuf   []byte          // the unfinished line written so far
+	listIDs  map[string]bool // ids of tools/list requests handed to mcp-go
+	listTail []byte          // `"result":{...}}` of the first tools/list answer
+
+	writeMu sync.Mutex // one line at a time on out: mcp-go's and drain's own
 }
 
 func newDrain(in io.Reader, out io.Writer, maxWait time.Duration) *drain {
-	d := &drain{in: in, out: out, maxWait: maxWait, pending: map[string]bool{}}
+	d := &drain{in: in, out: out, maxWait: maxWait, pending: map[string]bool{}, listIDs: map[string]bool{}}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -123,20 +135,85 @@ func lines(buf *[]byte, p []byte, fn func([]byte)) {
 	}
 }
 
-// Read passes input through, noting requests; at EOF it waits for answers.
+// Read hands mcp-go whole lines, noting requests, and answers a tools/list
+// itself once it has the answer's bytes; at EOF it waits for the answers.
 func (d *drain) Read(p []byte) (int, error) {
-	n, err := d.in.Read(p)
-	d.mu.Lock()
-	lines(&d.inBuf, p[:n], func(l []byte) {
-		if id, req := idOf(l); id != "" && req {
-			d.pending[id] = true
+	for {
+		d.mu.Lock()
+		if len(d.ready) > 0 {
+			n := copy(p, d.ready)
+			d.ready = d.ready[n:]
+			d.mu.Unlock()
+			return n, nil
 		}
-	})
-	d.mu.Unlock()
-	if err == io.EOF {
-		d.wait()
+		eof := d.eof
+		d.mu.Unlock()
+		if eof {
+			d.wait()
+			return 0, io.EOF
+		}
+		buf := make([]byte, max(len(p), 4096))
+		n, err := d.in.Read(buf)
+		var answers [][]byte
+		d.mu.Lock()
+		lines(&d.inBuf, buf[:n], func(l []byte) {
+			if answer := d.cachedList(l); answer != nil {
+				answers = append(answers, answer)
+				return
+			}
+			if id, req := idOf(l); id != "" && req {
+				d.pending[id] = true
+				if isToolsList(l) {
+					d.listIDs[id] = true
+				}
+			}
+			d.ready = append(append(d.ready, l...), '\n')
+		})
+		if err != nil {
+			d.ready = append(d.ready, d.inBuf...) // a last line without a newline
+			d.inBuf = nil
+			d.eof = true
+		}
+		d.mu.Unlock()
+		for _, a := range answers {
+			d.writeLine(a)
+		}
+		if err != nil && err != io.EOF {
+			return 0, err
+		}
 	}
-	return n, err
+}
+
+// isToolsList says whether a request is tools/list without a cursor.
+func isToolsList(line []byte) bool {
+	var m struct {
+		Method string `json:"method"`
+		Params struct {
+			Cursor string `json:"cursor"`
+		} `json:"params"`
+	}
+	return json.Unmarshal(line, &m) == nil && m.Method == "tools/list" && m.Params.Cursor == ""
+}
+
+// cachedList is the answer to a tools/list request from the first answer's
+// bytes, with this request's id; nil when it cannot be answered so. Called
+// with d.mu held.
+func (d *drain) cachedList(line []byte) []byte {
+	if d.listTail == nil || !isToolsList(line) {
+		return nil
+	}
+	id, req := idOf(line)
+	if id == "" || !req {
+		return nil
+	}
+	return append(append([]byte(`{"jsonrpc":"2.0","id":`+id+`,`), d.listTail...), '\n')
+}
+
+// writeLine writes one line drain answers itself.
+func (d *drain) writeLine(line []byte) {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
+	_, _ = d.out.Write(line)
 }
 
 func (d *drain) wait() {
@@ -154,13 +231,25 @@ func (d *drain) wait() {
 	}
 }
 
-// Write passes output through, noting answered requests.
+// Write passes output through, noting answered requests, and keeps the
+// first tools/list answer's result.
 func (d *drain) Write(p []byte) (int, error) {
+	d.writeMu.Lock()
 	n, err := d.out.Write(p)
+	d.writeMu.Unlock()
 	d.mu.Lock()
 	lines(&d.outBuf, p[:n], func(l []byte) {
-		if id, req := idOf(l); id != "" && !req {
-			delete(d.pending, id)
+		id, req := idOf(l)
+		if id == "" || req {
+			return
+		}
+		delete(d.pending, id)
+		if d.listIDs[id] {
+			delete(d.listIDs, id)
+			prefix := []byte(`{"jsonrpc":"2.0","id":` + id + `,"result":`)
+			if d.listTail == nil && bytes.HasPrefix(l, prefix) && !bytes.Contains(l, []byte(`"nextCursor"`)) {
+				d.listTail = append([]byte(nil), l[len(prefix)-len(`"result":`):]...)
+			}
 		}
 	})
 	if len(d.pending) == 0 {

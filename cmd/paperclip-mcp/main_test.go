@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -215,3 +218,63 @@ func TestIDOfReadsTheLeadingKeys(t *testing.T) {
 		assert.Equal(t, freq, req, "as a full parse")
 	}
 }
+
+// The drain answers a second tools/list from the first answer's bytes: the
+// server behind it sees one, the client gets both, each with its own id.
+func TestDrainAnswersToolsListOnce(t *testing.T) {
+	// A client that sends each request after the answer to the one before.
+	pr, pw := io.Pipe()
+	var out syncBuffer
+	go func() {
+		for i, l := range []string{`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`, `{"jsonrpc":"2.0","id":2,"method":"ping"}`,
+			`{"jsonrpc":"2.0","id":"b","method":"tools/list"}`, `{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"cursor":"x"}}`} {
+			for strings.Count(out.String(), "\n") < i {
+				time.Sleep(time.Millisecond)
+			}
+			_, _ = pw.Write([]byte(l + "\n"))
+		}
+		for strings.Count(out.String(), "\n") < 4 {
+			time.Sleep(time.Millisecond)
+		}
+		_ = pw.Close()
+	}()
+	d := newDrain(pr, &out, time.Second)
+	seen := 0
+	r := bufio.NewReader(d)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			var m struct {
+				ID     json.RawMessage `json:"id"`
+				Method string          `json:"method"`
+			}
+			require.NoError(t, json.Unmarshal(line, &m))
+			seen++
+			if m.Method == "tools/list" {
+				_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":{"tools":[{"name":"t"}]}}` + "\n"))
+			} else {
+				_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":{}}` + "\n"))
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	assert.Equal(t, 3, seen, "the second cursor-less tools/list never reached the server")
+	got := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, got, 4)
+	assert.Contains(t, got, `{"jsonrpc":"2.0","id":"b","result":{"tools":[{"name":"t"}]}}`)
+	assert.Contains(t, got, `{"jsonrpc":"2.0","id":4,"result":{"tools":[{"name":"t"}]}}`, "a paged request goes to the server")
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
