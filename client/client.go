@@ -335,14 +335,40 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 		o.Status, o.Header, o.Body = res.StatusCode(), res.Header(), res.Body()
 		return nil
 	default:
-		if len(res.Body()) == 0 {
+		if res.StatusCode() == http.StatusNoContent {
 			return nil
 		}
-		if err := json.Unmarshal(res.Body(), out); err != nil {
-			return fmt.Errorf("%s /api%s: Paperclip answered HTTP %d with a body that is not the expected JSON: %v", method, p, res.StatusCode(), err)
-		}
-		return nil
+		return decodeJSON(res.Body(), out, method, "/api"+p, res.StatusCode())
 	}
+}
+
+// DecodeError is a 2xx answer whose body is not the JSON the route gives: an
+// empty body, an HTML page (a proxy or a login page in front of Paperclip),
+// or JSON of another shape.
+type DecodeError struct {
+	Method, Path string
+	Status       int
+	Why          string
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: Paperclip answered HTTP %d with %s", e.Method, e.Path, e.Status, e.Why)
+}
+
+// decodeJSON decodes a 2xx body into out; an empty body is an error (only a
+// 204 may have none).
+func decodeJSON(body []byte, out any, method, path string, status int) error {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return &DecodeError{Method: method, Path: path, Status: status, Why: "an empty body where a JSON answer was expected"}
+	case trimmed[0] == '<':
+		return &DecodeError{Method: method, Path: path, Status: status, Why: "an HTML page, not JSON"}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &DecodeError{Method: method, Path: path, Status: status, Why: "a body that is not the expected JSON (" + err.Error() + ")"}
+	}
+	return nil
 }
 
 func decodeError(res *resty.Response, method, p string) *APIError {

@@ -101,11 +101,11 @@ func ParseOperations(raw []byte) ([]Operation, error) {
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("GET /api/openapi.json: the answer is not an OpenAPI document: %v", err)
+	if err := decodeJSON(raw, &doc, http.MethodGet, "/api/openapi.json", http.StatusOK); err != nil {
+		return nil, err
 	}
 	if len(doc.Paths) == 0 {
-		return nil, fmt.Errorf("GET /api/openapi.json: the document lists no paths")
+		return nil, &DecodeError{Method: http.MethodGet, Path: "/api/openapi.json", Status: http.StatusOK, Why: "an OpenAPI document that lists no operations"}
 	}
 	ops := []Operation{}
 	for path, methods := range doc.Paths {
@@ -130,7 +130,7 @@ func ParseOperations(raw []byte) ([]Operation, error) {
 				Authorization json.RawMessage `json:"x-paperclip-authorization"`
 			}
 			if err := json.Unmarshal(rawOp, &op); err != nil {
-				return nil, fmt.Errorf("GET /api/openapi.json: %s %s: %v", m, path, err)
+				return nil, &DecodeError{Method: http.MethodGet, Path: "/api/openapi.json", Status: http.StatusOK, Why: fmt.Sprintf("an OpenAPI document whose operation %s %s is not readable (%v)", m, path, err)}
 			}
 			o := Operation{Method: m, Path: path, Summary: op.Summary, Description: op.Description, Tags: op.Tags,
 				Parameters: op.Parameters, Authorization: op.Authorization}

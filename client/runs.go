@@ -194,39 +194,39 @@ type WakeupResult struct {
 // WakeupAgent asks Paperclip to run an agent now. 202 with the run, or 202
 // with {status:"skipped", reason, message}.
 func (c *Client) WakeupAgent(ctx context.Context, agentID string, body WakeupRequest) (*WakeupResult, error) {
-	var raw []byte
+	var raw Raw
 	if err := c.do(ctx, request{route: routeWakeAgent, params: []string{agentID}, body: body}, &raw); err != nil {
 		return nil, err
 	}
-	return decodeWakeup(raw)
+	return decodeWakeup(raw, http.MethodPost, "/api/agents/"+agentID+"/wakeup")
 }
 
 // InvokeHeartbeat is the legacy twin of WakeupAgent
 // (POST /api/agents/{agentId}/heartbeat/invoke; source on_demand; 202).
 func (c *Client) InvokeHeartbeat(ctx context.Context, agentID string) (*WakeupResult, error) {
-	var raw []byte
+	var raw Raw
 	if err := c.do(ctx, request{route: routeInvokeHeartbeat, params: []string{agentID}}, &raw); err != nil {
 		return nil, err
 	}
-	return decodeWakeup(raw)
+	return decodeWakeup(raw, http.MethodPost, "/api/agents/"+agentID+"/heartbeat/invoke")
 }
 
 // decodeWakeup reads a wake answer: a queued run, or a skip.
-func decodeWakeup(raw []byte) (*WakeupResult, error) {
+func decodeWakeup(raw Raw, method, path string) (*WakeupResult, error) {
 	var probe struct {
 		ID      string `json:"id"`
 		Status  string `json:"status"`
 		Reason  string `json:"reason"`
 		Message string `json:"message"`
 	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
+	if err := decodeJSON(raw.Body, &probe, method, path, raw.Status); err != nil {
 		return nil, err
 	}
 	if probe.Status == "skipped" || probe.ID == "" {
 		return &WakeupResult{Status: probe.Status, Reason: probe.Reason, Message: probe.Message}, nil
 	}
 	var run Run
-	if err := json.Unmarshal(raw, &run); err != nil {
+	if err := decodeJSON(raw.Body, &run, method, path, raw.Status); err != nil {
 		return nil, err
 	}
 	return &WakeupResult{Run: &run, Status: run.Status}, nil

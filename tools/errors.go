@@ -32,6 +32,10 @@ func explain(err error, spec Spec) string {
 		}
 		return fmt.Sprintf("This Paperclip server (%s) does not serve %s %s, which %s needs (404 API route not found): it is older or newer than this tool expects. Nothing changed.", v, method, p, spec.Name)
 	}
+	var de *client.DecodeError
+	if errors.As(err, &de) {
+		return fmt.Sprintf("%v. Check that PAPERCLIP_API_URL points at Paperclip itself (not a proxy or a login page), then call again; if it persists, the Paperclip server log says more.", de)
+	}
 	var te *client.TransportError
 	if errors.As(err, &te) {
 		if te.Timeout {

@@ -93,7 +93,7 @@ func exportCompany(ctx context.Context, d *Deps, a ExportCompanyArgs) (ExportVie
 // exportView summarises an export and carries the contents of the files
 // asked for, in path order, while they fit contentBudget.
 func exportView(companyID string, ex *client.Export, contentPaths []string) (ExportView, error) {
-	v := ExportView{CompanyID: companyID, RootPath: ex.RootPath, Includes: ex.Manifest.Includes, Warnings: ex.Warnings,
+	v := ExportView{CompanyID: companyID, RootPath: ex.RootPath, Includes: ex.Manifest.Includes, Warnings: ex.Warnings, Files: []ExportFile{},
 		Agents: entryNames(ex.Manifest.Agents), Projects: entryNames(ex.Manifest.Projects), Issues: entryNames(ex.Manifest.Issues), Skills: entryNames(ex.Manifest.Skills)}
 	for _, e := range ex.Manifest.EnvInputs {
 		v.EnvInputs = append(v.EnvInputs, fmt.Sprintf("%s (%s, %s)", e.Key, e.Kind, e.Requirement))

@@ -171,27 +171,27 @@ func handlerOf[A any, R any](spec Spec, checker argSchema, defaults map[string]a
 			if p := recover(); p != nil {
 				why := d.scrub(fmt.Sprint(p))
 				d.logger().Error("tool panicked", "tool", spec.Name, "panic", why)
-				res, err = mcp.NewToolResultError(fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %s). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, why)), nil
+				res, err = toolError(d, fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %s). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, why)), nil
 			}
 		}()
 		raw, err := normalizeArgs(spec.Name, req.GetRawArguments())
 		if err != nil {
-			return mcp.NewToolResultError(d.scrub(err.Error())), nil
+			return toolError(d, err.Error()), nil
 		}
 		if err := checker.check(spec.Name, raw, spec.NotFound); err != nil {
-			return mcp.NewToolResultError(d.scrub(err.Error())), nil
+			return toolError(d, err.Error()), nil
 		}
 		args, perr := decodeArgs[A](raw, defaults)
 		if perr != nil {
-			return mcp.NewToolResultError(d.scrub(perr.Error())), nil
+			return toolError(d, perr.Error()), nil
 		}
 		ctx = withProgress(ctx, req)
 		result, herr := handle(ctx, d, args)
 		if herr != nil {
 			herr = d.routeErr(ctx, herr)
 			msg := d.scrub(explain(herr, spec))
-			d.logger().Info("tool error", "tool", spec.Name, "error", msg)
-			return mcp.NewToolResultError(msg), nil
+			d.logger().Info("tool error", "tool", spec.Name, "error", clip(msg, 2000))
+			return toolError(d, msg), nil
 		}
 		var encErr error
 		_, js, text := fitPage(result, func(r R) ([]byte, string) {
@@ -205,7 +205,7 @@ func handlerOf[A any, R any](spec Spec, checker argSchema, defaults map[string]a
 			return js, markdown(args, r)
 		})
 		if encErr != nil {
-			return mcp.NewToolResultError("paperclip-mcp could not encode the result: " + encErr.Error()), nil
+			return toolError(d, "paperclip-mcp could not encode the result: "+encErr.Error()), nil
 		}
 		return d.respond(js, text), nil
 	}
@@ -246,6 +246,11 @@ func (d *Deps) respond(js []byte, text string) *mcp.CallToolResult {
 		Content:           []mcp.Content{mcp.NewTextContent(boundText(d.scrub(text)))},
 		StructuredContent: json.RawMessage(d.scrubBytes(js)),
 	}
+}
+
+// toolError is a tool error result: scrubbed and bounded like any text.
+func toolError(d *Deps, msg string) *mcp.CallToolResult {
+	return mcp.NewToolResultError(boundText(d.scrub(msg)))
 }
 
 // boundText cuts a text longer than maxResultChars at the last line break

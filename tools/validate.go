@@ -115,8 +115,12 @@ func (s argSchema) check(tool string, args map[string]any, findIDs ...string) er
 		}
 	}
 	sort.Strings(unknown)
-	for _, k := range unknown {
-		problems = append(problems, fmt.Sprintf("unknown argument %q", k))
+	for i, k := range unknown {
+		if i == 10 {
+			problems = append(problems, fmt.Sprintf("and %d more unknown arguments", len(unknown)-10))
+			break
+		}
+		problems = append(problems, fmt.Sprintf("unknown argument %q", clip(k, 60)))
 	}
 	for _, k := range s.Required {
 		switch v, ok := args[k]; {
@@ -231,7 +235,7 @@ func (p propSchema) check(name string, v any) string {
 					bad = append(bad, msg)
 				}
 			case !known && p.closed:
-				bad = append(bad, fmt.Sprintf("%s has no key %q (it takes %s)", name, k, strings.Join(sortedKeys(p.Properties), ", ")))
+				bad = append(bad, fmt.Sprintf("%s has no key %q (it takes %s)", name, clip(k, 60), strings.Join(sortedKeys(p.Properties), ", ")))
 			case known && obj[k] != nil:
 				if msg := q.check(name+"."+k, obj[k]); msg != "" {
 					bad = append(bad, msg)
