@@ -162,8 +162,27 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIKey != "" {
 		r.SetAuthToken(cfg.APIKey)
 	}
+	if t, ok := r.GetClient().Transport.(*http.Transport); ok && isLoopback(origin) {
+		// On loopback, gzip costs CPU on both ends and saves nothing: a run
+		// read answers about 0.7 ms sooner without it (Paperclip 2026.916.1).
+		t.DisableCompression = true
+	}
 	return &Client{http: r, origin: origin, runID: runID, log: cfg.Logger, timeout: cfg.Timeout,
 		final: &finalRuns{m: map[string]Run{}}, openapi: &openAPICache{}}, nil
+}
+
+// isLoopback says whether an origin's host is this machine.
+func isLoopback(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Origin is the server origin requests go to (no /api, no credentials).

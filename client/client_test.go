@@ -312,3 +312,23 @@ func TestBodyOverTheCeilingIsRefusedNotRetried(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // the server's last writes fail once the client has closed
 	assert.Less(t, written.Load(), int64(MaxBodyBytes+8<<20), "the client stopped reading near the ceiling (plus what the sockets buffer), not at 50 MiB")
 }
+
+// On loopback the client asks for no compression; elsewhere it does.
+func TestCompressionOnlyOffLoopback(t *testing.T) {
+	var enc atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		enc.Store(r.Header.Get("Accept-Encoding"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":"c0000000-0000-4000-8000-000000000001","name":"x"}`))
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL})
+	require.NoError(t, err)
+	_, err = c.GetCompany(context.Background(), "c0000000-0000-4000-8000-000000000001")
+	require.NoError(t, err)
+	assert.Empty(t, enc.Load(), "no gzip asked of a server on loopback")
+	for origin, want := range map[string]bool{"http://127.0.0.1:3100": true, "http://localhost:3100": true, "http://[::1]:3100": true,
+		"http://10.0.0.5:3100": false, "https://paperclip.example.com": false} {
+		assert.Equal(t, want, isLoopback(origin), origin)
+	}
+}
