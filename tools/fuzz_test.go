@@ -248,7 +248,7 @@ func fuzzArgs(p *fuzzPaperclip) map[string]map[string]any {
 	over := fuzzArgOverrides(p)
 	out := map[string]map[string]any{}
 	for _, t := range Registry() {
-		s := t.built().checker
+		s := t.built().args().checker
 		args := map[string]any{}
 		for _, k := range s.Required {
 			prop := s.Properties[k]

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -69,9 +70,16 @@ type Tool struct {
 
 // builtTool is what reflecting a tool's Args and Result gives.
 type builtTool struct {
-	def      mcp.Tool
-	defaults map[string]any
+	def mcp.Tool
+	// args is the argument checker and the defaults, read off the input
+	// schema on the tool's first call (at once in test binaries, so that a
+	// schema this server cannot read fails the tests, not a call).
+	args func() parsedArgs
+}
+
+type parsedArgs struct {
 	checker  argSchema
+	defaults map[string]any
 }
 
 // Def is the tool's MCP definition (name, words, schemas, hints).
@@ -118,28 +126,36 @@ func define[A any, R any](spec Spec, handle func(context.Context, *Deps, A) (R, 
 	t := Tool{Spec: spec, built: built}
 	t.bind = func(d *Deps) server.ToolHandlerFunc {
 		b := built()
-		return handlerOf(spec, b.checker, b.defaults, d, handle, markdown)
+		return handlerOf(spec, b.args, d, handle, markdown)
 	}
 	return t
 }
 
 // build reflects a tool's schemas and checks them.
 func build[A any, R any](spec Spec) builtTool {
-	in, err := schemas.For(new(A))
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+	in, out, ok := schemas.Committed(spec.Name)
+	if !ok {
+		var err error
+		if in, err = schemas.For(new(A)); err != nil {
+			panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+		}
+		if out, err = schemas.Output(new(R)); err != nil {
+			panic(fmt.Sprintf("tool %s: output schema: %v", spec.Name, err))
+		}
 	}
-	out, err := schemas.Output(new(R))
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: output schema: %v", spec.Name, err))
-	}
-	defaults, err := schemas.Defaults(in)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: defaults: %v", spec.Name, err))
-	}
-	checker, err := parseArgSchema(in)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+	args := sync.OnceValue(func() parsedArgs {
+		defaults, err := schemas.Defaults(in)
+		if err != nil {
+			panic(fmt.Sprintf("tool %s: defaults: %v", spec.Name, err))
+		}
+		checker, err := parseArgSchema(in)
+		if err != nil {
+			panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+		}
+		return parsedArgs{checker: checker, defaults: defaults}
+	})
+	if testing.Testing() {
+		args()
 	}
 	desc := spec.Description
 	if spec.BoardOnly && !strings.HasPrefix(desc, "Board only") {
@@ -159,12 +175,12 @@ func build[A any, R any](spec Spec) builtTool {
 			OpenWorldHint:   mcp.ToBoolPtr(spec.OpenWorld),
 		},
 	}
-	return builtTool{def: def, defaults: defaults, checker: checker}
+	return builtTool{def: def, args: args}
 }
 
 // handlerOf is the MCP handler of a tool bound to d: argument checks,
 // defaults, the handler, error mapping, the output bound.
-func handlerOf[A any, R any](spec Spec, checker argSchema, defaults map[string]any, d *Deps,
+func handlerOf[A any, R any](spec Spec, parsed func() parsedArgs, d *Deps,
 	handle func(context.Context, *Deps, A) (R, error), markdown func(A, R) string) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		defer func() {
@@ -178,10 +194,11 @@ func handlerOf[A any, R any](spec Spec, checker argSchema, defaults map[string]a
 		if err != nil {
 			return toolError(d, err.Error()), nil
 		}
-		if err := checker.check(spec.Name, raw, spec.NotFound); err != nil {
+		pa := parsed()
+		if err := pa.checker.check(spec.Name, raw, spec.NotFound); err != nil {
 			return toolError(d, err.Error()), nil
 		}
-		args, perr := decodeArgs[A](raw, defaults)
+		args, perr := decodeArgs[A](raw, pa.defaults)
 		if perr != nil {
 			return toolError(d, perr.Error()), nil
 		}
