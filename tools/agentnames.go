@@ -51,6 +51,15 @@ type pendingNames struct {
 	companyID string
 	kept      map[string]string
 	read      chan map[string]string // nil when kept names are used
+	cancel    context.CancelFunc
+}
+
+// stop ends a read still under way: a call that fails before naming its
+// rows leaves no request behind it.
+func (p *pendingNames) stop() {
+	if p.cancel != nil {
+		p.cancel()
+	}
 }
 
 // agentNames starts what a list call needs to name its rows: the kept names
@@ -62,7 +71,9 @@ func agentNames(ctx context.Context, d *Deps, companyID string) *pendingNames {
 		return p
 	}
 	p.read = make(chan map[string]string, 1)
-	go func() { p.read <- readAgentNames(ctx, d, companyID) }()
+	readCtx, cancel := context.WithCancel(ctx)
+	p.cancel = cancel
+	go func() { p.read <- readAgentNames(readCtx, d, companyID) }()
 	return p
 }
 

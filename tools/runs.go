@@ -106,6 +106,7 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 		return page, err
 	}
 	names := agentNames(ctx, d, companyID)
+	defer names.stop()
 	want := a.Offset + a.Limit + 1 // one more than the page tells whether more exist
 	window := min(want, maxRunWindow)
 	if a.Status != "" {
@@ -498,6 +499,7 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 	}
 	out.CompanyID = companyID
 	names := agentNames(ctx, d, companyID)
+	defer names.stop()
 	rows, err := d.Client.ListLiveRuns(ctx, companyID, maxLiveRuns)
 	if err != nil {
 		return out, err

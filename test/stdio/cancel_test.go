@@ -73,6 +73,11 @@ func TestCancelStopsUpstream(t *testing.T) {
 		defer stderrMu.Unlock()
 		return stderr.Write(p)
 	})
+	stderrText := func() string {
+		stderrMu.Lock()
+		defer stderrMu.Unlock()
+		return stderr.String()
+	}
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -133,7 +138,7 @@ func TestCancelStopsUpstream(t *testing.T) {
 
 	send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
 		"protocolVersion": "2025-11-25", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "cancel-test", "version": "0"}}})
-	require.NotNil(t, await(1, 20*time.Second), "no initialize answer; stderr:\n%s", stderr.String())
+	require.NotNil(t, await(1, 20*time.Second), "no initialize answer; stderr:\n%s", stderrText())
 	send(map[string]any{"jsonrpc": "2.0", "method": "notifications/initialized"})
 
 	send(map[string]any{"jsonrpc": "2.0", "id": cancelReqID, "method": "tools/call", "params": map[string]any{
@@ -142,7 +147,7 @@ func TestCancelStopsUpstream(t *testing.T) {
 	case p := <-started:
 		t.Logf("upstream request started: %s", p)
 	case <-time.After(15 * time.Second):
-		t.Fatalf("the tool call never reached the stand-in; stderr:\n%s", stderr.String())
+		t.Fatalf("the tool call never reached the stand-in; stderr:\n%s", stderrText())
 	}
 	sentAt := time.Now()
 	send(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": cancelReqID, "reason": "test"}})
@@ -183,9 +188,7 @@ func TestCancelStopsUpstream(t *testing.T) {
 	linesMu.Lock()
 	defer linesMu.Unlock()
 	assert.Empty(t, badLines, "stdout must carry JSON-RPC messages only")
-	stderrMu.Lock()
-	defer stderrMu.Unlock()
-	assert.NotContains(t, stderr.String(), cancelKey, "the key must never be logged")
+	assert.NotContains(t, stderrText(), cancelKey, "the key must never be logged")
 }
 
 type writerFunc func([]byte) (int, error)
