@@ -51,14 +51,19 @@ type pendingNames struct {
 	companyID string
 	kept      map[string]string
 	read      chan map[string]string // nil when kept names are used
+	done      bool                   // the read's answer was taken
 	cancel    context.CancelFunc
 }
 
-// stop ends a read still under way: a call that fails before naming its
-// rows leaves no request behind it.
+// stop ends a read still under way and waits for it: a call that fails
+// before naming its rows leaves no request behind it.
 func (p *pendingNames) stop() {
 	if p.cancel != nil {
 		p.cancel()
+	}
+	if p.read != nil && !p.done {
+		<-p.read
+		p.done = true
 	}
 }
 
@@ -95,7 +100,7 @@ func readAgentNames(ctx context.Context, d *Deps, companyID string) map[string]s
 func (p *pendingNames) name(ctx context.Context, items []RunSummary) {
 	names := p.kept
 	if p.read != nil {
-		names = <-p.read
+		names, p.done = <-p.read, true
 	} else {
 		for _, it := range items {
 			if _, ok := names[it.AgentID]; !ok && it.AgentID != "" {
