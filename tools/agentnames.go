@@ -7,10 +7,11 @@ import (
 )
 
 // Run lists name each run's agent. The names come from the company's agent
-// list, read beside the run list on a first call and then kept for
-// agentNamesTTL, so that paging through runs costs one request per page.
-// A run of an agent the kept names do not know (hired since) reads the
-// list again. Best effort: without names the rows keep the ids alone.
+// list, read after the run list answered (so a failed list sends nothing
+// more) and then kept for agentNamesTTL, so that paging through runs costs
+// one request per page. A run of an agent the kept names do not know (hired
+// since) reads the list again. Best effort: without names the rows keep the
+// ids alone.
 
 const agentNamesTTL = 30 * time.Second
 
@@ -45,41 +46,25 @@ func (c *agentNameCache) put(companyID string, names map[string]string) {
 	c.byCompany[companyID] = cachedNames{names: names, at: time.Now()}
 }
 
-// pendingNames are the names for one list call: kept ones, or a read under way.
-type pendingNames struct {
-	d         *Deps
-	companyID string
-	kept      map[string]string
-	read      chan map[string]string // nil when kept names are used
-	done      bool                   // the read's answer was taken
-	cancel    context.CancelFunc
-}
-
-// stop ends a read still under way and waits for it: a call that fails
-// before naming its rows leaves no request behind it.
-func (p *pendingNames) stop() {
-	if p.cancel != nil {
-		p.cancel()
+// nameRuns fills the rows' agent names from the kept names, reading the
+// company's agents when none are kept or a row's agent is not among them.
+func nameRuns(ctx context.Context, d *Deps, companyID string, items []RunSummary) {
+	if len(items) == 0 {
+		return
 	}
-	if p.read != nil && !p.done {
-		<-p.read
-		p.done = true
+	names, fresh := d.agentNames.get(companyID)
+	for _, it := range items {
+		if _, ok := names[it.AgentID]; !ok && it.AgentID != "" {
+			fresh = false
+			break
+		}
 	}
-}
-
-// agentNames starts what a list call needs to name its rows: the kept names
-// when fresh, else a read of the company's agents beside the list request.
-func agentNames(ctx context.Context, d *Deps, companyID string) *pendingNames {
-	p := &pendingNames{d: d, companyID: companyID}
-	if names, ok := d.agentNames.get(companyID); ok {
-		p.kept = names
-		return p
+	if !fresh {
+		names = readAgentNames(ctx, d, companyID)
 	}
-	p.read = make(chan map[string]string, 1)
-	readCtx, cancel := context.WithCancel(ctx)
-	p.cancel = cancel
-	go func() { p.read <- readAgentNames(readCtx, d, companyID) }()
-	return p
+	for i := range items {
+		items[i].AgentName = names[items[i].AgentID]
+	}
 }
 
 func readAgentNames(ctx context.Context, d *Deps, companyID string) map[string]string {
@@ -93,23 +78,4 @@ func readAgentNames(ctx context.Context, d *Deps, companyID string) map[string]s
 	}
 	d.agentNames.put(companyID, names)
 	return names
-}
-
-// name fills the rows' agent names, reading the list again when kept names
-// miss one of the rows' agents.
-func (p *pendingNames) name(ctx context.Context, items []RunSummary) {
-	names := p.kept
-	if p.read != nil {
-		names, p.done = <-p.read, true
-	} else {
-		for _, it := range items {
-			if _, ok := names[it.AgentID]; !ok && it.AgentID != "" {
-				names = readAgentNames(ctx, p.d, p.companyID)
-				break
-			}
-		}
-	}
-	for i := range items {
-		items[i].AgentName = names[items[i].AgentID]
-	}
 }

@@ -105,8 +105,6 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 	if err != nil {
 		return page, err
 	}
-	names := agentNames(ctx, d, companyID)
-	defer names.stop()
 	want := a.Offset + a.Limit + 1 // one more than the page tells whether more exist
 	window := min(want, maxRunWindow)
 	if a.Status != "" {
@@ -138,7 +136,7 @@ func listRuns(ctx context.Context, d *Deps, a ListRunsArgs) (Page[RunSummary], e
 		window = min(window*4, maxRunWindow)
 	}
 	page = pageFrom(matches, a.Offset, a.Limit, exhausted, summarize)
-	names.name(ctx, page.Items)
+	nameRuns(ctx, d, companyID, page.Items)
 	if !exhausted && !page.HasMore {
 		page.Note = fmt.Sprintf("Only the newest %d runs can be read (Paperclip's run list has no offset); older matching runs, if any, are out of reach of this tool.", maxRunWindow)
 	}
@@ -498,8 +496,6 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 		return out, err
 	}
 	out.CompanyID = companyID
-	names := agentNames(ctx, d, companyID)
-	defer names.stop()
 	rows, err := d.Client.ListLiveRuns(ctx, companyID, maxLiveRuns)
 	if err != nil {
 		return out, err
@@ -512,7 +508,7 @@ func listLiveRuns(ctx context.Context, d *Deps, a CompanyArgs) (LiveRuns, error)
 	for i := range rows {
 		out.Items = append(out.Items, summarize(&rows[i]))
 	}
-	names.name(ctx, out.Items)
+	nameRuns(ctx, d, companyID, out.Items)
 	out.Count = len(out.Items)
 	return out, nil
 }
