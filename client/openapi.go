@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 type Operation struct {
 	Method      string
 	Path        string // as the document writes it, with /api
+	Key         string // RouteKey(Method, Path)
 	Summary     string
 	Description string
 	Tags        []string
@@ -41,6 +43,14 @@ type OperationParam struct {
 	Required    bool            `json:"required"`
 	Description string          `json:"description,omitempty"`
 	Schema      json.RawMessage `json:"schema,omitempty"`
+}
+
+var placeholder = regexp.MustCompile(`\{[^}]+\}`)
+
+// RouteKey is "METHOD /api/a/{}/b": an operation's name with its
+// placeholders unnamed, so that {id} and {companyId} match.
+func RouteKey(method, path string) string {
+	return strings.ToUpper(method) + " " + placeholder.ReplaceAllString(path, "{}")
 }
 
 // Name is "METHOD /api/path".
@@ -132,7 +142,7 @@ func ParseOperations(raw []byte) ([]Operation, error) {
 			if err := json.Unmarshal(rawOp, &op); err != nil {
 				return nil, &DecodeError{Method: http.MethodGet, Path: "/api/openapi.json", Status: http.StatusOK, Why: fmt.Sprintf("an OpenAPI document whose operation %s %s is not readable (%v)", m, path, err)}
 			}
-			o := Operation{Method: m, Path: path, Summary: op.Summary, Description: op.Description, Tags: op.Tags,
+			o := Operation{Method: m, Path: path, Key: RouteKey(m, path), Summary: op.Summary, Description: op.Description, Tags: op.Tags,
 				Parameters: op.Parameters, Authorization: op.Authorization}
 			if rb := op.RequestBody; rb != nil {
 				o.BodyRequired = rb.Required

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -25,17 +24,9 @@ const findOperation = "Find operations with paperclip_search_api_operations."
 // longer answer is cut (as text) with the way to ask for less.
 const apiBodyBudget = 20000
 
-var placeholderRe = regexp.MustCompile(`\{[^}]+\}`)
-
-// routeKey normalises "METHOD /api/a/{x}/b" to "METHOD /api/a/{}/b", so
-// that placeholder names do not matter when matching routes.
-func routeKey(method, path string) string {
-	return strings.ToUpper(method) + " " + placeholderRe.ReplaceAllString(path, "{}")
-}
-
 // dedicatedTool names the tools that do an operation with typed arguments.
 func dedicatedTool(op client.Operation) string {
-	return dedicatedTools[routeKey(op.Method, op.Path)]
+	return dedicatedTools[op.Key]
 }
 
 // findOp resolves "METHOD /api/path" (placeholder names as in the document,
@@ -52,9 +43,9 @@ func findOp(ops []client.Operation, name string) (client.Operation, error) {
 	if !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/runtime-tools") && !strings.HasPrefix(path, "/mcp/") {
 		path = "/api" + path
 	}
-	key := routeKey(method, path)
+	key := client.RouteKey(method, path)
 	for _, op := range ops {
-		if routeKey(op.Method, op.Path) == key {
+		if op.Key == key {
 			return op, nil
 		}
 	}

@@ -72,7 +72,7 @@ func matchRoute(method, path string) string {
 			}
 		}
 		if ok && lit > bestLit {
-			best, bestLit = routeKey(r.Method, "/api"+r.Pattern), lit
+			best, bestLit = client.RouteKey(r.Method, "/api"+r.Pattern), lit
 		}
 	}
 	return best

@@ -95,9 +95,7 @@ func exportCompany(ctx context.Context, d *Deps, a ExportCompanyArgs) (ExportVie
 func exportView(companyID string, ex *client.Export, contentPaths []string) (ExportView, error) {
 	v := ExportView{CompanyID: companyID, RootPath: ex.RootPath, Includes: ex.Manifest.Includes, Warnings: ex.Warnings, Files: []ExportFile{},
 		Agents: entryNames(ex.Manifest.Agents), Projects: entryNames(ex.Manifest.Projects), Issues: entryNames(ex.Manifest.Issues), Skills: entryNames(ex.Manifest.Skills)}
-	for _, e := range ex.Manifest.EnvInputs {
-		v.EnvInputs = append(v.EnvInputs, fmt.Sprintf("%s (%s, %s)", e.Key, e.Kind, e.Requirement))
-	}
+	v.EnvInputs = envInputs(ex.Manifest.EnvInputs)
 	paths := make([]string, 0, len(ex.Files))
 	for p := range ex.Files {
 		paths = append(paths, p)
@@ -142,6 +140,15 @@ func exportView(companyID string, ex *client.Export, contentPaths []string) (Exp
 		v.Files = append(v.Files, f)
 	}
 	return v, nil
+}
+
+// envInputs are the environment values a package asks for, one line each.
+func envInputs(es []client.EnvInput) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, fmt.Sprintf("%s (%s, %s)", e.Key, e.Kind, e.Requirement))
+	}
+	return out
 }
 
 func entryNames(es []client.ManifestEntry) []string {
@@ -405,9 +412,7 @@ func preview(ctx context.Context, d *Deps, companyID string, rq client.ImportReq
 	v := ImportPreviewView{CompanyAction: p.Plan.CompanyAction, TargetCompanyID: str(p.TargetCompanyID), TargetCompanyName: str(p.TargetCompanyName),
 		CollisionStrategy: p.CollisionStrategy, Include: p.Include, Agents: planViews(p.Plan.AgentPlans), Projects: planViews(p.Plan.ProjectPlans),
 		Issues: planViews(p.Plan.IssuePlans), Warnings: p.Warnings, Errors: p.Errors}
-	for _, e := range p.EnvInputs {
-		v.EnvInputs = append(v.EnvInputs, fmt.Sprintf("%s (%s, %s)", e.Key, e.Kind, e.Requirement))
-	}
+	v.EnvInputs = envInputs(p.EnvInputs)
 	adapters := map[string]string{}
 	for _, ag := range p.Manifest.Agents {
 		adapters[ag.Slug] = ag.AdapterType
@@ -524,9 +529,7 @@ func applyImport(ctx context.Context, d *Deps, a ApplyImportArgs) (ImportResultV
 	}
 	v := ImportResultView{CompanyID: r.Company.ID, CompanyName: r.Company.Name, CompanyAction: r.Company.Action, Agents: importedViews(r.Agents),
 		Projects: importedViews(r.Projects), Skills: importedViews(r.Skills), Routines: importedViews(r.Routines), Warnings: r.Warnings}
-	for _, e := range r.EnvInputs {
-		v.EnvInputs = append(v.EnvInputs, fmt.Sprintf("%s (%s, %s)", e.Key, e.Kind, e.Requirement))
-	}
+	v.EnvInputs = envInputs(r.EnvInputs)
 	return v, nil
 }
 

@@ -157,13 +157,14 @@ func (d *drain) Read(p []byte) (int, error) {
 		var answers [][]byte
 		d.mu.Lock()
 		lines(&d.inBuf, buf[:n], func(l []byte) {
-			if answer := d.cachedList(l); answer != nil {
-				answers = append(answers, answer)
+			id, list := requestOf(l)
+			switch {
+			case id != "" && list && d.listTail != nil:
+				answers = append(answers, append(append([]byte(`{"jsonrpc":"2.0","id":`+id+`,`), d.listTail...), '\n'))
 				return
-			}
-			if id, req := idOf(l); id != "" && req {
+			case id != "":
 				d.pending[id] = true
-				if isToolsList(l) {
+				if list {
 					d.listIDs[id] = true
 				}
 			}
@@ -184,29 +185,27 @@ func (d *drain) Read(p []byte) (int, error) {
 	}
 }
 
-// isToolsList says whether a request is tools/list without a cursor.
-func isToolsList(line []byte) bool {
+// requestOf reads an input line once: the id of a request ("" for a
+// notification, a response or a line that is not JSON-RPC), and whether it
+// is a tools/list without a cursor (which drain may answer itself).
+func requestOf(line []byte) (id string, toolsList bool) {
 	var m struct {
-		Method string `json:"method"`
-		Params struct {
-			Cursor string `json:"cursor"`
-		} `json:"params"`
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
+		Params json.RawMessage `json:"params"`
 	}
-	return json.Unmarshal(line, &m) == nil && m.Method == "tools/list" && m.Params.Cursor == ""
-}
-
-// cachedList is the answer to a tools/list request from the first answer's
-// bytes, with this request's id; nil when it cannot be answered so. Called
-// with d.mu held.
-func (d *drain) cachedList(line []byte) []byte {
-	if d.listTail == nil || !isToolsList(line) {
-		return nil
+	if json.Unmarshal(line, &m) != nil || m.Method == "" {
+		return "", false
 	}
-	id, req := idOf(line)
-	if id == "" || !req {
-		return nil
+	id = idString(m.ID)
+	if id == "" || m.Method != "tools/list" {
+		return id, false
 	}
-	return append(append([]byte(`{"jsonrpc":"2.0","id":`+id+`,`), d.listTail...), '\n')
+	var p struct {
+		Cursor any `json:"cursor"`
+	}
+	_ = json.Unmarshal(m.Params, &p)
+	return id, p.Cursor == nil || p.Cursor == ""
 }
 
 // writeLine writes one line drain answers itself.
