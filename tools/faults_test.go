@@ -225,6 +225,26 @@ func (l *faultLane) quiet() {
 	}
 }
 
+// awaitAttempts waits until some GET route of the lane was hit n times, or
+// for at most d.
+func (l *faultLane) awaitAttempts(n int, d time.Duration) {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		l.mu.Lock()
+		counts := map[string]int{}
+		done := false
+		for _, r := range l.reqs {
+			if r.Method == http.MethodGet {
+				counts[r.Path]++
+				done = done || counts[r.Path] >= n
+			}
+		}
+		l.mu.Unlock()
+		if done || len(counts) == 0 { // all its attempts, or no GET to wait for
+			return
+		}
+	}
+}
+
 func (l *faultLane) set(f *faultKind, healthy string) {
 	l.mu.Lock()
 	l.fault, l.healthy, l.reqs, l.written = f, healthy, nil, 0
@@ -737,6 +757,12 @@ func (b faultBound) run(f *faultKind) *faultOutcome {
 	}
 	b.lane.quiet()
 	b.remote.quiet()
+	if f.Retried {
+		// On a busy machine the server may start the last retry's handler
+		// after the client has given up on it: wait (bounded) for a GET to
+		// show all its attempts before counting.
+		b.lane.awaitAttempts(1+faultRetries, 2*time.Second)
+	}
 	reqs, w1 := b.lane.snapshot()
 	rreqs, w2 := b.remote.snapshot()
 	o.Reqs, o.Written = append(reqs, rreqs...), w1+w2
