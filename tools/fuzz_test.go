@@ -401,6 +401,9 @@ func (r *fuzzResultsServer) call(ctx context.Context, d *Deps, name string, args
 	*r.d = Deps{Client: d.Client, CompanyID: d.CompanyID, AgentID: d.AgentID, APIKey: d.APIKey}
 	msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, name, args)
 	resp := r.srv.HandleMessage(ctx, json.RawMessage(msg))
+	if ok, raw := structuredOf(resp); ok && !isEncoderOutput(raw) {
+		return nil, fmt.Errorf("the structured content is not json.Marshal's compact output: %s", clip(string(raw), 300))
+	}
 	wire, err := json.Marshal(resp)
 	if err != nil {
 		return nil, fmt.Errorf("the answer cannot be encoded for the wire: %w", err)
@@ -572,4 +575,14 @@ func fuzzApiDocJSON() map[string]any {
 		"/api/companies/{companyId}/org": map[string]any{"get": map[string]any{"tags": []any{"agents"}, "summary": "Org",
 			"parameters":                []any{map[string]any{"name": "companyId", "in": "path", "required": true}},
 			"x-paperclip-authorization": map[string]any{"actor": "board_or_agent"}}}}}
+}
+
+func structuredOf(msg mcp.JSONRPCMessage) (bool, json.RawMessage) {
+	if resp, ok := msg.(mcp.JSONRPCResponse); ok {
+		if r, ok := resp.Result.(*mcp.CallToolResult); ok {
+			raw, ok := r.StructuredContent.(json.RawMessage)
+			return ok, raw
+		}
+	}
+	return false, nil
 }

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -100,6 +101,9 @@ func call(t *testing.T, d *Deps, name string, args map[string]any) *mcp.CallTool
 	res, err := inProcess(t, d).CallTool(context.Background(), mcp.CallToolRequest{Params: mcp.CallToolParams{Name: name, Arguments: args}})
 	endRoutes(name, err == nil && !res.IsError)
 	require.NoError(t, err, "%s: tools answer tool errors, never protocol errors (or the result broke its outputSchema)", name)
+	if raw, ok := res.StructuredContent.(json.RawMessage); ok {
+		require.True(t, isEncoderOutput(raw), "%s: the structured content is not json.Marshal's compact output (cmd writes it as it is): %s", name, clip(string(raw), 300))
+	}
 	if res.StructuredContent != nil {
 		raw, err := json.Marshal(res.StructuredContent)
 		require.NoError(t, err)
@@ -149,4 +153,15 @@ func jsonTextIsStructured(t *testing.T, d *Deps, name string, args map[string]an
 	raw, ok := res.StructuredContent.(json.RawMessage)
 	require.True(t, ok)
 	assert.JSONEq(t, string(raw), text(res), "%s: the json text is the structured content", name)
+}
+
+// isEncoderOutput says whether b is what json.Marshal writes: valid,
+// compact, with <, >, &, U+2028 and U+2029 escaped. The stdio server
+// writes structured content as it is, trusting it to be so.
+func isEncoderOutput(b []byte) bool {
+	if !json.Valid(b) || bytes.ContainsAny(b, "<>&\u2028\u2029") {
+		return false
+	}
+	var c bytes.Buffer
+	return json.Compact(&c, b) == nil && bytes.Equal(c.Bytes(), b)
 }

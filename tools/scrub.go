@@ -81,16 +81,65 @@ func (d *Deps) scrub(s string) string {
 	return s
 }
 
-// scrubBytes is scrub for a structured result.
+// scrubBytes is scrub for a structured result. It keeps the result JSON:
+// a secret that is also a JSON literal or number ("true", "1234") is
+// replaced in the decoded value, where it cannot break the syntax.
 func (d *Deps) scrubBytes(b []byte) []byte {
 	if d == nil {
 		return b
 	}
+	orig, changed := b, false
+	replace := func(v string) {
+		if bytes.Contains(b, []byte(v)) {
+			b, changed = bytes.ReplaceAll(b, []byte(v), []byte(redacted)), true
+		}
+	}
 	if len(d.APIKey) >= 8 {
-		b = bytes.ReplaceAll(b, []byte(d.APIKey), []byte(redacted))
+		replace(d.APIKey)
 	}
 	for _, v := range d.given.list() {
-		b = bytes.ReplaceAll(b, []byte(v), []byte(redacted))
+		replace(v)
 	}
-	return b
+	if !changed || json.Valid(b) {
+		return b
+	}
+	return d.scrubTree(orig)
+}
+
+// scrubTree scrubs a JSON document value by value: keys and strings as
+// texts, and a number that holds a secret becomes the string "[redacted]".
+func (d *Deps) scrubTree(b []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return []byte(`"` + redacted + `"`)
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch t := v.(type) {
+		case string:
+			return d.scrub(t)
+		case json.Number:
+			if s := d.scrub(t.String()); s != t.String() {
+				return redacted
+			}
+		case []any:
+			for i := range t {
+				t[i] = walk(t[i])
+			}
+		case map[string]any:
+			out := make(map[string]any, len(t))
+			for k, x := range t {
+				out[d.scrub(k)] = walk(x)
+			}
+			return out
+		}
+		return v
+	}
+	out, err := json.Marshal(walk(v))
+	if err != nil {
+		return []byte(`"` + redacted + `"`)
+	}
+	return out
 }

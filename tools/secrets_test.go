@@ -133,3 +133,24 @@ func decodeMap(t *testing.T, s string) map[string]any {
 	require.NoError(t, json.Unmarshal([]byte(s), &m))
 	return m
 }
+
+// A secret that is also a JSON number or literal is scrubbed in the decoded
+// result, so that the structured content stays JSON (a blind replacement
+// gave `"count":[redacted]`, which no client could read).
+func TestScrubbedStructuredContentStaysJSON(t *testing.T) {
+	d := &Deps{}
+	d.rememberSecret("1234")
+	d.rememberSecret("null")
+	out := d.scrubBytes([]byte(`{"pin":1234,"note":"pin 1234","n":12345,"x":null,"list":[1234,"a"],"k1234":true}`))
+	require.True(t, json.Valid(out), string(out))
+	assert.NotContains(t, string(out), "1234")
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(out, &m))
+	assert.Equal(t, "[redacted]", m["pin"])
+	assert.Equal(t, "pin [redacted]", m["note"])
+	assert.Equal(t, "[redacted]", m["n"], "a number holding the secret")
+	assert.Nil(t, m["x"])
+	assert.Equal(t, true, m["k[redacted]"])
+	// A plain replacement that keeps the syntax is taken as it is.
+	assert.Equal(t, `{"a":"x [redacted]"}`, string(d.scrubBytes([]byte(`{"a":"x 1234"}`))))
+}

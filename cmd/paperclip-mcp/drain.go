@@ -19,11 +19,13 @@ import (
 //
 // It answers tools/list from the first answer's bytes: the tools are fixed
 // at start, and mcp-go builds and encodes the list anew for every request
-// (milliseconds for the whole catalogue).
+// (milliseconds for the whole catalogue). It hands tools/call requests to
+// calls (when set), which answers them through writeLine.
 type drain struct {
 	in      io.Reader
 	out     io.Writer
 	maxWait time.Duration
+	calls   *toolCalls
 
 	mu       sync.Mutex
 	pending  map[string]bool
@@ -38,9 +40,12 @@ type drain struct {
 	writeMu sync.Mutex // one line at a time on out: mcp-go's and drain's own
 }
 
-func newDrain(in io.Reader, out io.Writer, maxWait time.Duration) *drain {
-	d := &drain{in: in, out: out, maxWait: maxWait, pending: map[string]bool{}, listIDs: map[string]bool{}}
+func newDrain(in io.Reader, out io.Writer, maxWait time.Duration, calls *toolCalls) *drain {
+	d := &drain{in: in, out: out, maxWait: maxWait, calls: calls, pending: map[string]bool{}, listIDs: map[string]bool{}}
 	d.idle = sync.NewCond(&d.mu)
+	if calls != nil {
+		calls.answer = d.answer
+	}
 	return d
 }
 
@@ -154,13 +159,17 @@ func (d *drain) Read(p []byte) (int, error) {
 		}
 		buf := make([]byte, max(len(p), 4096))
 		n, err := d.in.Read(buf)
-		var answers [][]byte
+		var answers, calls [][]byte
 		d.mu.Lock()
 		lines(&d.inBuf, buf[:n], func(l []byte) {
-			id, list := requestOf(l)
+			id, method, list := requestOf(l)
 			switch {
 			case id != "" && list && d.listTail != nil:
 				answers = append(answers, append(append([]byte(`{"jsonrpc":"2.0","id":`+id+`,`), d.listTail...), '\n'))
+				return
+			case id != "" && method == "tools/call" && d.calls != nil:
+				d.pending[id] = true
+				calls = append(calls, append([]byte(nil), l...))
 				return
 			case id != "":
 				d.pending[id] = true
@@ -179,6 +188,13 @@ func (d *drain) Read(p []byte) (int, error) {
 		for _, a := range answers {
 			d.writeLine(a)
 		}
+		for _, c := range calls {
+			if !d.calls.serve(c) { // no session yet, or a full queue: mcp-go serves it
+				d.mu.Lock()
+				d.ready = append(append(d.ready, c...), '\n')
+				d.mu.Unlock()
+			}
+		}
 		if err != nil && err != io.EOF {
 			return 0, err
 		}
@@ -186,26 +202,38 @@ func (d *drain) Read(p []byte) (int, error) {
 }
 
 // requestOf reads an input line once: the id of a request ("" for a
-// notification, a response or a line that is not JSON-RPC), and whether it
-// is a tools/list without a cursor (which drain may answer itself).
-func requestOf(line []byte) (id string, toolsList bool) {
+// notification, a response or a line that is not JSON-RPC), its method, and
+// whether it is a tools/list without a cursor (which drain may answer
+// itself).
+func requestOf(line []byte) (id, method string, toolsList bool) {
 	var m struct {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
 		Params json.RawMessage `json:"params"`
 	}
 	if json.Unmarshal(line, &m) != nil || m.Method == "" {
-		return "", false
+		return "", "", false
 	}
 	id = idString(m.ID)
 	if id == "" || m.Method != "tools/list" {
-		return id, false
+		return id, m.Method, false
 	}
 	var p struct {
 		Cursor any `json:"cursor"`
 	}
 	_ = json.Unmarshal(m.Params, &p)
-	return id, p.Cursor == nil || p.Cursor == ""
+	return id, m.Method, p.Cursor == nil || p.Cursor == ""
+}
+
+// answer writes the answer calls made to request id.
+func (d *drain) answer(id string, line []byte) {
+	d.writeLine(line)
+	d.mu.Lock()
+	delete(d.pending, id)
+	if len(d.pending) == 0 {
+		d.idle.Broadcast()
+	}
+	d.mu.Unlock()
 }
 
 // writeLine writes one line drain answers itself.

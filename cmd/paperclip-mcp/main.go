@@ -265,15 +265,18 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	// Only the initialize-era versions are offered by server/discover, so that
 	// every client negotiates through initialize (answered with the version it
 	// asked for when it is one of them, else 2025-11-25, never 2026-07-28).
+	calls := newToolCalls(s)
 	stdio.SetContextFunc(func(ctx context.Context) context.Context {
-		return server.WithSupportedProtocolVersions(ctx, mcp.LegacyProtocolVersions())
+		ctx = server.WithSupportedProtocolVersions(ctx, mcp.LegacyProtocolVersions())
+		calls.session(ctx)
+		return ctx
 	})
 	logger.Info("paperclip-mcp serving on stdio", "version", version, "api", cfg.APIURL,
 		"auth", authKind(cfg.APIKey), "company", cfg.CompanyID != "", "agent", cfg.AgentID != "", "tools", len(cfg.Tools))
 	// Every request read gets its answer before an end of input stops the
 	// server; bounded by what the slowest call may take (three attempts,
 	// plus the longest wait of a tool).
-	d := newDrain(stdin, stdout, 3*cfg.Timeout+time.Minute)
+	d := newDrain(stdin, stdout, 3*cfg.Timeout+time.Minute, calls)
 	if err := stdio.Listen(ctx, d, d); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
 		logger.Error("stdio server stopped", "error", err.Error())
 		return 1

@@ -238,7 +238,7 @@ func TestDrainAnswersToolsListOnce(t *testing.T) {
 		}
 		_ = pw.Close()
 	}()
-	d := newDrain(pr, &out, time.Second)
+	d := newDrain(pr, &out, time.Second, nil)
 	seen := 0
 	r := bufio.NewReader(d)
 	for {
