@@ -470,7 +470,7 @@ const callAPIDesc = "Call any operation of the server's OpenAPI document (paperc
 func callAPITool() Tool {
 	t := define(Spec{Name: "paperclip_call_api_operation", Title: "Call an API operation", Toolset: API, OpenWorld: true,
 		Description: callAPIDesc + " It can write and delete: writes are never retried.",
-		Access:      Destructive, NotFound: "Check pathParams. " + findOperation},
+		Access:      Destructive, NotFound: "Check pathParams. " + findOperation, ConfirmIf: deletes},
 		callAPI(false), callAPIMarkdown)
 	ro := define(Spec{Name: "paperclip_call_api_operation", Title: "Call an API operation (GET only)", Toolset: API,
 		Description: "Read-only mode: GET operations only. " + callAPIDesc,
@@ -482,4 +482,11 @@ func callAPITool() Tool {
 
 func apiTools() []Tool {
 	return []Tool{searchAPITool(), describeAPITool(), callAPITool()}
+}
+
+// deletes: the api call asks for confirmation of DELETE operations only
+// (its other writes are the client's to approve, as for any write tool).
+func deletes(raw map[string]any) bool {
+	op, _ := raw["operation"].(string)
+	return strings.HasPrefix(strings.ToUpper(strings.TrimSpace(op)), "DELETE")
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
 
@@ -83,6 +85,14 @@ const (
 	eventPageSize   = 1000 // Paperclip's largest events page
 	eventPagesLimit = 3    // at most 3000 events read
 )
+
+// resourceLinks links the diagnosed run's log and the run itself.
+func (g Diagnosis) resourceLinks() []mcp.ResourceLink {
+	if g.Run.ID == "" {
+		return nil
+	}
+	return []mcp.ResourceLink{runLogLink(g.Run.ID, 0), runLink(g.Run.ID)}
+}
 
 func diagnose(ctx context.Context, d *Deps, a DiagnoseArgs) (Diagnosis, error) {
 	out := Diagnosis{Summary: []string{}, Events: []EventBrief{}, LogTail: []LogLine{}, NextSteps: []string{}}

@@ -38,6 +38,10 @@ type Deps struct {
 	given givenSecrets
 	// agentNames keeps each company's agent names for a while (run lists).
 	agentNames agentNameCache
+	// Confirm: a destructive call asks the person first (confirm.go).
+	Confirm bool
+	// subs are the live resource subscriptions (resources.go).
+	subs subscriptions
 }
 
 // Spec is the declaration of a tool: its name, words, toolset and what it
@@ -55,6 +59,9 @@ type Spec struct {
 	BoardOnly bool
 	// NotFound says how to find a valid id when Paperclip answers 404.
 	NotFound string
+	// ConfirmIf, when set, narrows the confirmation of a destructive tool
+	// to the calls it says yes to (the api tool: DELETE operations only).
+	ConfirmIf func(raw map[string]any) bool
 }
 
 // Tool is one tool: its Spec, its MCP definition (built on first use: the
@@ -202,6 +209,9 @@ func handlerOf[A any, R any](spec Spec, parsed func() parsedArgs, d *Deps,
 		if perr != nil {
 			return toolError(d, perr.Error()), nil
 		}
+		if msg, ok := d.confirm(ctx, spec, raw); !ok {
+			return toolError(d, msg), nil
+		}
 		ctx = withProgress(ctx, req)
 		result, herr := handle(ctx, d, args)
 		if herr != nil {
@@ -224,9 +234,20 @@ func handlerOf[A any, R any](spec Spec, parsed func() parsedArgs, d *Deps,
 		if encErr != nil {
 			return toolError(d, "paperclip-mcp could not encode the result: "+encErr.Error()), nil
 		}
-		return d.respond(js, text), nil
+		out := d.respond(js, text)
+		if l, ok := any(result).(linked); ok {
+			for _, link := range l.resourceLinks() {
+				out.Content = append(out.Content, link)
+			}
+		}
+		return out, nil
 	}
 }
+
+// linked is implemented by a Result that names resources a client can
+// read or attach (a diagnosis links its run's log): they follow the text
+// as resource_link blocks.
+type linked interface{ resourceLinks() []mcp.ResourceLink }
 
 // decodeArgs fills defaults for missing keys, then decodes strictly.
 func decodeArgs[A any](raw map[string]any, defaults map[string]any) (A, error) {

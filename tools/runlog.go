@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
 
@@ -28,6 +30,14 @@ type LogSlice struct {
 	RunStatus  string `json:"runStatus"`
 	Final      bool   `json:"final" jsonschema:"description=True when the run is finished\\, so the log will not grow"`
 	PastEnd    bool   `json:"pastEnd,omitempty" jsonschema:"description=True when offset is beyond the end of the log; nextOffset is then the end"`
+}
+
+// resourceLinks links the next window of the log when there is more now.
+func (s LogSlice) resourceLinks() []mcp.ResourceLink {
+	if s.EOF {
+		return nil
+	}
+	return []mcp.ResourceLink{runLogLink(s.RunID, s.NextOffset)}
 }
 
 func getRunLog(ctx context.Context, d *Deps, a LogArgs) (LogSlice, error) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
 
@@ -218,6 +220,11 @@ func detail(r *client.Run) RunDetail {
 		d.Phase, d.PhaseLabel = r.Execution.Phase, r.Execution.Label
 	}
 	return d
+}
+
+// resourceLinks links the run's log, for a host to read or attach.
+func (r RunDetail) resourceLinks() []mcp.ResourceLink {
+	return []mcp.ResourceLink{runLogLink(r.ID, 0)}
 }
 
 func getRun(ctx context.Context, d *Deps, a RunArgs) (RunDetail, error) {

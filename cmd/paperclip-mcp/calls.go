@@ -103,7 +103,7 @@ func (c *toolCalls) call(ctx context.Context, line []byte) {
 }
 
 // encodeResponse is json.Marshal(msg), byte for byte, written in one pass
-// for a tool result made of text blocks and our own structured content;
+// for a tool result of content blocks and our own structured content;
 // anything else goes through json.Marshal.
 func encodeResponse(msg mcp.JSONRPCMessage) ([]byte, error) {
 	resp, ok := msg.(mcp.JSONRPCResponse)
@@ -131,20 +131,16 @@ func encodeResponse(msg mcp.JSONRPCMessage) ([]byte, error) {
 	b.Write(id)
 	b.WriteString(`,"result":{"content":[`)
 	for i, c := range r.Content {
-		t, ok := c.(mcp.TextContent)
-		if !ok || t.Annotations != nil || t.Meta != nil {
-			return json.Marshal(msg)
+		// Each block is encoded once, as the encoder encodes it in place
+		// (text escaped like any string, invalid UTF-8 included).
+		block, err := json.Marshal(c)
+		if err != nil {
+			return nil, err
 		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		typ, _ := json.Marshal(t.Type)
-		text, _ := json.Marshal(t.Text) // escapes like the encoder, invalid UTF-8 included
-		b.WriteString(`{"type":`)
-		b.Write(typ)
-		b.WriteString(`,"text":`)
-		b.Write(text)
-		b.WriteByte('}')
+		b.Write(block)
 	}
 	b.WriteByte(']')
 	if r.IsError {

@@ -34,10 +34,11 @@ func TestEncodeResponseIsJSONMarshalByteForByte(t *testing.T) {
 		"no content":                  {Content: []mcp.Content{}},
 		"nil content":                 {},
 		"large":                       {Content: []mcp.Content{mcp.NewTextContent(strings.Repeat(`{"ts":"2026","chunk":"line\n"}`+"\n", 600))}, StructuredContent: structured(map[string]any{"content": strings.Repeat("line\n", 3000)})},
-		"image (fallback)":            {Content: []mcp.Content{mcp.NewImageContent("aGk=", "image/png")}},
+		"resource link":               {Content: []mcp.Content{mcp.NewTextContent("see the log"), mcp.NewResourceLink("paperclip://runs/x/log?offset=0&limitBytes=16384", "log <x>", "the run's log", "application/x-ndjson")}},
+		"image":                       {Content: []mcp.Content{mcp.NewImageContent("aGk=", "image/png")}},
 		"meta (fallback)":             {Result: mcp.Result{Meta: &mcp.Meta{AdditionalFields: map[string]any{"k": "v"}}}, Content: []mcp.Content{mcp.NewTextContent("x")}},
 		"typed structured (fallback)": {Content: []mcp.Content{mcp.NewTextContent("x")}, StructuredContent: map[string]any{"b": 2, "a": "<"}},
-		"annotated text (fallback)": {Content: []mcp.Content{mcp.TextContent{Type: "text", Text: "x",
+		"annotated text": {Content: []mcp.Content{mcp.TextContent{Type: "text", Text: "x",
 			Annotated: mcp.Annotated{Annotations: &mcp.Annotations{Priority: ptr(0.5)}}}}},
 	}
 	for name, r := range results {

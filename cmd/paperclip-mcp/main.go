@@ -39,6 +39,9 @@ type Config struct {
 	RunID     string
 	Timeout   time.Duration
 	LogLevel  slog.Level
+	// Confirm: destructive calls ask the person first, through elicitation,
+	// when the client can ask.
+	Confirm bool
 	// Tools is what the server serves: the selection, resolved at start.
 	Tools []tools.Tool
 }
@@ -58,6 +61,8 @@ Configuration comes from the environment Paperclip gives agent runs; flags overr
   PAPERCLIP_TOOLSETS    toolsets to serve: names, default, all (comma-separated; default "default")
   PAPERCLIP_TOOLS       tools to add by name; PAPERCLIP_EXCLUDE_TOOLS tools to leave out
   PAPERCLIP_READ_ONLY   true: serve only tools that change nothing
+  PAPERCLIP_MCP_CONFIRM false: never ask before a destructive call (default: ask when the
+                        client can, except inside a heartbeat run, where no one answers)
 
 Flags:
 `
@@ -85,6 +90,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	if err != nil {
 		return cfg, false, err
 	}
+	confirmEnv := strings.TrimSpace(getenv("PAPERCLIP_MCP_CONFIRM"))
+	if cfg.Confirm, err = envBool("PAPERCLIP_MCP_CONFIRM", confirmEnv); err != nil {
+		return cfg, false, err
+	}
 
 	fs := flag.NewFlagSet("paperclip-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -103,12 +112,20 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&include, "tools", include, "tools to add by name, comma-separated (PAPERCLIP_TOOLS)")
 	fs.StringVar(&exclude, "exclude-tools", exclude, "tools to leave out by name, comma-separated (PAPERCLIP_EXCLUDE_TOOLS)")
 	fs.BoolVar(&readOnly, "read-only", readOnly, "serve only tools that change nothing (PAPERCLIP_READ_ONLY)")
+	fs.BoolVar(&cfg.Confirm, "confirm", cfg.Confirm, "ask the person (elicitation) before a destructive call, when the client can (PAPERCLIP_MCP_CONFIRM)")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, true, nil
 		}
 		return cfg, false, err
+	}
+	// Unless told, ask the person; not inside a heartbeat run (a run id is
+	// set), where no one answers.
+	confirmFlag := false
+	fs.Visit(func(f *flag.Flag) { confirmFlag = confirmFlag || f.Name == "confirm" })
+	if !confirmFlag && confirmEnv == "" {
+		cfg.Confirm = strings.TrimSpace(cfg.RunID) == ""
 	}
 	if fs.NArg() > 0 {
 		return cfg, false, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
@@ -203,7 +220,8 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, *client.Clie
 			req.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
 		}
 	})
-	s := server.NewMCPServer("paperclip-mcp", version,
+	d := &tools.Deps{Client: c, CompanyID: cfg.CompanyID, AgentID: cfg.AgentID, APIKey: cfg.APIKey, Logger: logger, Confirm: cfg.Confirm}
+	opts := append([]server.ServerOption{
 		server.WithHooks(hooks),
 		server.WithToolCapabilities(false),
 		// Arguments are checked by tools against the same published schema,
@@ -215,9 +233,12 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, *client.Clie
 		// In production it decoded and walked every result again: a sixth of
 		// a call's own time.
 		server.WithRecovery(),
+		server.WithResourceRecovery(),
 		server.WithInstructions(tools.Instructions(cfg.Tools)),
-	)
-	tools.Register(s, &tools.Deps{Client: c, CompanyID: cfg.CompanyID, AgentID: cfg.AgentID, APIKey: cfg.APIKey, Logger: logger}, cfg.Tools)
+	}, tools.ServerOptions(d)...)
+	s := server.NewMCPServer("paperclip-mcp", version, opts...)
+	tools.Register(s, d, cfg.Tools)
+	tools.RegisterExtras(s, d, cfg.Tools, hooks)
 	return s, c, nil
 }
 

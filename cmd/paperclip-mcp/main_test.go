@@ -278,3 +278,28 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// Destructive calls ask the person unless told not to, and not inside a
+// heartbeat run (a run id is set), where no one answers.
+func TestConfirmDefaults(t *testing.T) {
+	const run = "99999999-2222-4333-8444-555555555555"
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want bool
+	}{
+		{nil, nil, true},
+		{nil, map[string]string{"PAPERCLIP_RUN_ID": run}, false},
+		{[]string{"--run-id", run}, nil, false},
+		{nil, map[string]string{"PAPERCLIP_RUN_ID": run, "PAPERCLIP_MCP_CONFIRM": "true"}, true},
+		{[]string{"--confirm"}, map[string]string{"PAPERCLIP_RUN_ID": run}, true},
+		{nil, map[string]string{"PAPERCLIP_MCP_CONFIRM": "false"}, false},
+		{[]string{"--confirm=false"}, nil, false},
+	} {
+		cfg, _, err := parseConfig(tc.args, env(tc.env), &bytes.Buffer{})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, cfg.Confirm, "%v %v", tc.args, tc.env)
+	}
+	_, _, err := parseConfig(nil, env(map[string]string{"PAPERCLIP_MCP_CONFIRM": "maybe"}), &bytes.Buffer{})
+	assert.ErrorContains(t, err, `PAPERCLIP_MCP_CONFIRM "maybe" is not true or false`)
+}

@@ -9,8 +9,14 @@
 #     schema is valid JSON Schema 2020-12, tool names fit ^[a-zA-Z0-9_-]{1,64}$,
 #     read-only calls succeed with structuredContent matching outputSchema, a bad
 #     argument gives isError:true, ping (see ts-sdk-check.mjs);
+#   * the TypeScript SDK client again for resources (list, templates, a failed run's
+#     log read equal to REST), prompts (each got), completion (an agent id from its
+#     name, a run id from its first characters) and elicitation (the confirmation of
+#     paperclip_terminate_agent declined, then accepted, each checked on REST; see
+#     ts-sdk-extras.mjs);
 #   * the MCP Inspector CLI 2.12.0: tools/list --strict with no schema finding at
-#     all, and one tools/call;
+#     all, one tools/call, and resources/list, resources/templates/list and
+#     prompts/list answered without a complaint;
 #   * Claude Code 2.1.332: `claude mcp add` + `claude mcp list` shows
 #     "✔ Connected" without "tools fetch failed", within 2.5 s (no probe stall).
 # The last line is `mcp clients: N passed, M failed`; the exit status is 1 when
@@ -31,7 +37,8 @@
 # The pinned clients are installed with `npm ci` into test/mcpclients/node_modules
 # when missing or when package.json / package-lock.json changed (that step
 # counts as one check). All client state (HOME and TMPDIR of Claude Code and the
-# Inspector) lives in a temp dir removed at the end; the calls are read-only.
+# Inspector) lives in a temp dir removed at the end; the calls are read-only, but for
+# ts-sdk-extras.mjs (it creates two agents, wakes one and terminates the other).
 set -uo pipefail
 
 NODE_PIN=24.21.0
@@ -160,6 +167,22 @@ done
 ts_check "ts sdk 1.32.2 @ its default version"
 ts_check "ts client 2.4.0 versionNegotiation auto" --mode auto
 
+# Resources, prompts, completion and elicitation, compared with REST (this one writes:
+# it creates two agents in the company, wakes one, and terminates the other).
+T="$(now)"
+"${client_env[@]}" "${SERVER_ENV[@]}" timeout -k 5 150 \
+  node "$HERE/ts-sdk-extras.mjs" -- "${SERVER[@]}" >"$WORK/tsx.out" 2>"$WORK/tsx.err"
+rc=$?
+if [ $rc -eq 0 ]; then
+  result PASS "ts sdk 1.32.2 resources, prompts, completion, elicitation" "$T"
+  indent <"$WORK/tsx.out"
+else
+  result FAIL "ts sdk 1.32.2 resources, prompts, completion, elicitation (exit $rc)" "$T"
+  indent <"$WORK/tsx.out"
+  echo "    server/client stderr (last lines):"
+  tail -n 8 "$WORK/tsx.err" | indent | indent
+fi
+
 # ------------------------------------------------------------------ 2. Inspector CLI
 inspector() { # OUT ERR INSPECTOR-OPTIONS...
   local out=$1 err=$2 e=()
@@ -202,6 +225,24 @@ else
   head -c 400 "$WORK/call.json" | indent
   grep -v 'level=INFO' "$WORK/call.err" | tail -n 5 | indent
 fi
+
+# resources/list, resources/templates/list and prompts/list: an answer, its items, and
+# nothing the Inspector complains of on stderr.
+for spec in "resources/list:resources" "resources/templates/list:resourceTemplates" "prompts/list:prompts"; do
+  method=${spec%%:*} key=${spec##*:}
+  T="$(now)"
+  inspector "$WORK/m.json" "$WORK/m.err" --method "$method"
+  rc=$?
+  n="$(json "$WORK/m.json" "(d.result?.$key ?? []).length")"
+  complaints="$(grep -v 'level=INFO' "$WORK/m.err" | grep -iE 'warn|error|invalid|finding' | head -n 5)"
+  if [ $rc -eq 0 ] && [ "${n:-0}" -gt 0 ] && [ -z "$complaints" ] && [ -z "$(json "$WORK/m.json" 'd.schemaFindings ?? ""')" ]; then
+    result PASS "inspector 2.12.0 $method: $n $key, no findings" "$T"
+  else
+    result FAIL "inspector 2.12.0 $method: exit $rc, ${n:-no} $key" "$T"
+    head -c 400 "$WORK/m.json" | indent
+    printf '%s\n' "$complaints" | indent
+  fi
+done
 
 # ------------------------------------------------------------------ 3. Claude Code
 CLAUDE=("$NM/.bin/claude")
