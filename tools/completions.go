@@ -29,9 +29,6 @@ import (
 const (
 	// maxCompletionValues is MCP's limit on the values of one answer.
 	maxCompletionValues = 100
-	// completionCompanies bounds the companies searched when no company is
-	// known (no companyId argument, no PAPERCLIP_COMPANY_ID).
-	completionCompanies = 5
 	// completionRuns is how many of a company's newest runs are offered.
 	completionRuns = 200
 	// completionIssues is how many of a company's issues are matched by id
@@ -281,7 +278,7 @@ func (c *completer) companiesOf(ctx context.Context, cc mcp.CompleteContext) ([]
 	}
 	ids := []string{}
 	for i, co := range all {
-		if i == completionCompanies {
+		if i == unscopedCompanies {
 			complete = false
 			break
 		}

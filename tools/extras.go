@@ -8,6 +8,11 @@ import (
 // (resources.go), prompts (prompts.go), argument completion
 // (completions.go), and confirmation of destructive calls (confirm.go).
 
+// unscopedCompanies: with no company configured (PAPERCLIP_COMPANY_ID) or
+// given, resources/list and completion look in the first companies the key
+// can see, this many.
+const unscopedCompanies = 5
+
 // ServerOptions are the mcp-go options that declare those capabilities
 // and bind argument completion to d.
 func ServerOptions(d *Deps) []server.ServerOption {

@@ -58,10 +58,8 @@ const (
 	// resource shows, each cut at issueResourceBody characters.
 	issueResourceComments = 50
 	issueResourceBody     = 2000
-	// resourceListMax bounds resources/list; resourceListCompanies the
-	// companies read when no company is configured.
-	resourceListMax       = 20
-	resourceListCompanies = 5
+	// resourceListMax bounds resources/list.
+	resourceListMax = 20
 	// maxSubscriptions bounds the live subscriptions of the whole server.
 	maxSubscriptions = 20
 )
@@ -529,7 +527,7 @@ func (d *Deps) latestRunResources(ctx context.Context) []mcp.Resource {
 			d.logger().Warn("resources/list: cannot list companies; listing no runs", "error", clip(d.scrub(err.Error()), 500))
 			return out
 		}
-		for _, c := range cs[:min(len(cs), resourceListCompanies)] {
+		for _, c := range cs[:min(len(cs), unscopedCompanies)] {
 			companies = append(companies, c.ID)
 		}
 	}
