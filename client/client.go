@@ -308,6 +308,9 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 	}
 	method := rq.route.Method
 	r := c.http.R().SetContext(ctx)
+	if k := callerKey(ctx); k != "" {
+		r.SetAuthToken(k)
+	}
 	if rq.query != nil {
 		r.SetQueryParamsFromValues(rq.query)
 	}

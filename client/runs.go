@@ -122,8 +122,9 @@ const finalRunsMax = 512
 // GetRunLogInfo returns a run with at least its id, status and logBytes:
 // from memory for a finished run read before, else from Paperclip.
 func (c *Client) GetRunLogInfo(ctx context.Context, runID string) (*Run, error) {
+	key := CallerScope(ctx) + "|" + runID // one caller's reads are not another's
 	c.final.mu.Lock()
-	r, ok := c.final.m[runID]
+	r, ok := c.final.m[key]
 	c.final.mu.Unlock()
 	if ok {
 		return &r, nil
@@ -137,7 +138,7 @@ func (c *Client) GetRunLogInfo(ctx context.Context, runID string) (*Run, error) 
 		if len(c.final.m) >= finalRunsMax {
 			c.final.m = map[string]Run{}
 		}
-		c.final.m[runID] = Run{ID: run.ID, CompanyID: run.CompanyID, AgentID: run.AgentID, Status: run.Status, LogBytes: run.LogBytes}
+		c.final.m[key] = Run{ID: run.ID, CompanyID: run.CompanyID, AgentID: run.AgentID, Status: run.Status, LogBytes: run.LogBytes}
 		c.final.mu.Unlock()
 	}
 	return run, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
 
 // Run lists name each run's agent. The names come from the company's agent
@@ -52,7 +54,8 @@ func nameRuns(ctx context.Context, d *Deps, companyID string, items []RunSummary
 	if len(items) == 0 {
 		return
 	}
-	names, fresh := d.agentNames.get(companyID)
+	key := client.CallerScope(ctx) + "|" + companyID // one caller's reads are not another's
+	names, fresh := d.agentNames.get(key)
 	for _, it := range items {
 		if _, ok := names[it.AgentID]; !ok && it.AgentID != "" {
 			fresh = false
@@ -60,14 +63,14 @@ func nameRuns(ctx context.Context, d *Deps, companyID string, items []RunSummary
 		}
 	}
 	if !fresh {
-		names = readAgentNames(ctx, d, companyID)
+		names = readAgentNames(ctx, d, companyID, key)
 	}
 	for i := range items {
 		items[i].AgentName = names[items[i].AgentID]
 	}
 }
 
-func readAgentNames(ctx context.Context, d *Deps, companyID string) map[string]string {
+func readAgentNames(ctx context.Context, d *Deps, companyID, key string) map[string]string {
 	agents, err := d.Client.ListAgents(ctx, companyID)
 	if err != nil {
 		return nil
@@ -76,6 +79,6 @@ func readAgentNames(ctx context.Context, d *Deps, companyID string) map[string]s
 	for _, a := range agents {
 		names[a.ID] = a.Name
 	}
-	d.agentNames.put(companyID, names)
+	d.agentNames.put(key, names)
 	return names
 }

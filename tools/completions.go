@@ -294,6 +294,7 @@ func (c *completer) companiesOf(ctx context.Context, cc mcp.CompleteContext) ([]
 // read wait for it (up to their own deadline); the read itself is bounded
 // by completionTimeout and does not stop when the first requester goes.
 func (c *completer) cached(ctx context.Context, key string, fetch func(context.Context) ([]candidate, bool, error)) ([]candidate, bool, error) {
+	key = client.CallerScope(ctx) + "|" + key // one caller's reads are not another's
 	c.mu.Lock()
 	e, ok := c.cache[key]
 	if ok {
@@ -324,7 +325,7 @@ func (c *completer) cached(ctx context.Context, key string, fetch func(context.C
 	case <-e.ready:
 		return e.items, e.complete, e.err
 	case <-ctx.Done():
-		return nil, false, fmt.Errorf("Paperclip did not answer within %s: %w", completionTimeout, ctx.Err())
+		return nil, false, fmt.Errorf("no answer from Paperclip within %s: %w", completionTimeout, ctx.Err())
 	}
 }
 

@@ -80,14 +80,14 @@ func uuidArg(what string) func(prompt, name, value string) error {
 		if client.IsUUID(value) {
 			return nil
 		}
-		return fmt.Errorf("prompt %s: %s must be a UUID such as 3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f; got %q. %s Or leave it empty.",
+		return inputErrorf("prompt %s: %s must be a UUID such as 3f2c8a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f; got %q. %s Or leave it empty.",
 			prompt, name, clip(value, 60), what)
 	}
 }
 
 func remoteURLArg(prompt, name, value string) error {
 	if _, err := client.ValidateRemoteURL(value); err != nil {
-		return fmt.Errorf("prompt %s: %s is not a usable cloud stack address: %v. Give its https address (http only for localhost), such as https://cloud.example.com, or leave it empty.",
+		return inputErrorf("prompt %s: %s is not a usable cloud stack address: %v. Give its https address (http only for localhost), such as https://cloud.example.com, or leave it empty.",
 			prompt, name, err)
 	}
 	return nil

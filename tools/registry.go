@@ -190,6 +190,7 @@ func build[A any, R any](spec Spec) builtTool {
 func handlerOf[A any, R any](spec Spec, parsed func() parsedArgs, d *Deps,
 	handle func(context.Context, *Deps, A) (R, error), markdown func(A, R) string) server.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		defer func() { res = scrubCaller(ctx, res) }()
 		defer func() {
 			if p := recover(); p != nil {
 				why := d.scrub(fmt.Sprint(p))

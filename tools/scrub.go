@@ -2,10 +2,15 @@ package tools
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/paperclip-mcp/paperclip-mcp/client"
 )
 
 // The scrubber: what must never leave the server (the API key, and the
@@ -142,4 +147,24 @@ func (d *Deps) scrubTree(b []byte) []byte {
 		return []byte(`"` + redacted + `"`)
 	}
 	return out
+}
+
+// scrubCaller removes from a result the caller's own Paperclip key (HTTP
+// pass-through: each caller brings one), as scrub does the configured key.
+func scrubCaller(ctx context.Context, res *mcp.CallToolResult) *mcp.CallToolResult {
+	key := client.CallerKey(ctx)
+	if res == nil || len(key) < 8 {
+		return res
+	}
+	d := &Deps{APIKey: key}
+	for i, c := range res.Content {
+		if t, ok := c.(mcp.TextContent); ok {
+			t.Text = d.scrub(t.Text)
+			res.Content[i] = t
+		}
+	}
+	if raw, ok := res.StructuredContent.(json.RawMessage); ok {
+		res.StructuredContent = json.RawMessage(d.scrubBytes(raw))
+	}
+	return res
 }
