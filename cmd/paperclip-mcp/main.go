@@ -42,11 +42,13 @@ type Config struct {
 	// Confirm: destructive calls ask the person first, through elicitation,
 	// when the client can ask.
 	Confirm bool
+	// HTTP: serve Streamable HTTP instead of stdio (http.go).
+	HTTP HTTPConfig
 	// Tools is what the server serves: the selection, resolved at start.
 	Tools []tools.Tool
 }
 
-const usage = `paperclip-mcp %s: an MCP server (stdio) for the Paperclip API.
+const usage = `paperclip-mcp %s: an MCP server (stdio, or Streamable HTTP) for the Paperclip API.
 
 Usage: paperclip-mcp [flags]
 
@@ -63,6 +65,11 @@ Configuration comes from the environment Paperclip gives agent runs; flags overr
   PAPERCLIP_READ_ONLY   true: serve only tools that change nothing
   PAPERCLIP_MCP_CONFIRM false: never ask before a destructive call (default: ask when the
                         client can, except inside a heartbeat run, where no one answers)
+  PAPERCLIP_MCP_HTTP    host:port: serve Streamable HTTP at /mcp instead of stdio
+  PAPERCLIP_MCP_HTTP_TOKEN  the bearer token HTTP callers present (or --http-token-file);
+                        without it and without a key, callers bring their own Paperclip key
+  PAPERCLIP_MCP_HTTP_HOSTS, PAPERCLIP_MCP_HTTP_ORIGINS  Host and Origin values allowed
+                        beyond loopback ones (comma-separated)
 
 Flags:
 `
@@ -81,7 +88,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	timeout := firstNonEmpty(getenv("PAPERCLIP_MCP_TIMEOUT"), client.DefaultTimeout.String())
 	level := firstNonEmpty(getenv("PAPERCLIP_MCP_LOG_LEVEL"), "info")
-	var keyFile string
+	var keyFile, tokenFile string
+	cfg.HTTP = HTTPConfig{Addr: strings.TrimSpace(getenv("PAPERCLIP_MCP_HTTP")), Token: strings.TrimSpace(getenv("PAPERCLIP_MCP_HTTP_TOKEN")),
+		Hosts: splitList(getenv("PAPERCLIP_MCP_HTTP_HOSTS")), Origins: splitList(getenv("PAPERCLIP_MCP_HTTP_ORIGINS"))}
 	var showVersion bool
 	toolsets := getenv("PAPERCLIP_TOOLSETS")
 	include := getenv("PAPERCLIP_TOOLS")
@@ -113,6 +122,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&exclude, "exclude-tools", exclude, "tools to leave out by name, comma-separated (PAPERCLIP_EXCLUDE_TOOLS)")
 	fs.BoolVar(&readOnly, "read-only", readOnly, "serve only tools that change nothing (PAPERCLIP_READ_ONLY)")
 	fs.BoolVar(&cfg.Confirm, "confirm", cfg.Confirm, "ask the person (elicitation) before a destructive call, when the client can (PAPERCLIP_MCP_CONFIRM)")
+	fs.StringVar(&cfg.HTTP.Addr, "http", cfg.HTTP.Addr, "serve Streamable HTTP on host:port (at /mcp) instead of stdio (PAPERCLIP_MCP_HTTP)")
+	fs.StringVar(&tokenFile, "http-token-file", "", "read the HTTP callers' bearer token from this file (else PAPERCLIP_MCP_HTTP_TOKEN)")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -141,6 +152,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		}
 		cfg.APIKey = strings.TrimSpace(string(b))
 	}
+	if tokenFile != "" {
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return cfg, false, fmt.Errorf("cannot read --http-token-file: %v", err)
+		}
+		cfg.HTTP.Token = strings.TrimSpace(string(b))
+	}
 	if strings.ContainsAny(cfg.APIKey, " \t\r\n") {
 		return cfg, false, errors.New("PAPERCLIP_API_KEY contains white space; it must be the bare token")
 	}
@@ -160,6 +178,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if cfg.AgentID != "" && !client.IsUUID(cfg.AgentID) {
 		return cfg, false, fmt.Errorf("PAPERCLIP_AGENT_ID %q is not a UUID", cfg.AgentID)
+	}
+	if cfg.HTTP.Addr != "" {
+		if err := checkHTTP(cfg); err != nil {
+			return cfg, false, err
+		}
 	}
 	kind := authKind(cfg.APIKey)
 	cfg.Tools, err = tools.Select(tools.Selection{
@@ -236,6 +259,11 @@ func newServer(cfg Config, logger *slog.Logger) (*server.MCPServer, *client.Clie
 		server.WithResourceRecovery(),
 		server.WithInstructions(tools.Instructions(cfg.Tools)),
 	}, tools.ServerOptions(d)...)
+	if cfg.HTTP.Addr != "" {
+		// Stateless HTTP keeps no stream a subscription's updates could
+		// take; a request's headers may narrow the tools.
+		opts = append(opts, server.WithResourceCapabilities(false, false), server.WithToolFilter(toolFilter))
+	}
 	s := server.NewMCPServer("paperclip-mcp", version, opts...)
 	tools.Register(s, d, cfg.Tools)
 	tools.RegisterExtras(s, d, cfg.Tools, hooks)
@@ -281,6 +309,9 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	probed := make(chan struct{})
 	go func() { defer close(probed); probe(probeCtx, c, logger) }()
 	defer func() { stopProbe(); <-probed }() // nothing writes to stderr after run returns
+	if cfg.HTTP.Addr != "" {
+		return serveHTTP(ctx, cfg, s, c, logger)
+	}
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))
 	// Only the initialize-era versions are offered by server/discover, so that
