@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -204,7 +205,25 @@ func TestAgentAdminAgainstREST(t *testing.T) {
 	restGET(t, "/agents/"+A, &rest)
 	assert.False(t, rest.Permissions.CanCreateAgents, "the CEO agent changed them: the tool is not board only")
 
-	// Terminate: REST shows it, and the key is dead.
+	// Terminate: REST shows it, and the key is dead. The run the invoke
+	// started must end first: when an agent's run fails after the agent was
+	// terminated, Paperclip 2026.916.1 sets the agent's status to "error".
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var runs []Run
+		restGET(t, "/companies/"+C+"/heartbeat-runs", &runs)
+		live := 0
+		for _, r := range runs {
+			if r.AgentID == A && !terminalRunStatus[r.Status] {
+				live++
+			}
+		}
+		if live == 0 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the invoked run of %s did not end within 60 s", A)
+		time.Sleep(300 * time.Millisecond)
+	}
 	md = s.CallOK(t, "paperclip_terminate_agent", map[string]any{"agentId": A}, nil)
 	assert.Contains(t, md, "cannot be undone")
 	restGET(t, "/agents/"+A, &rest)
