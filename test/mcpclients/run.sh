@@ -18,7 +18,16 @@
 #     all, one tools/call, and resources/list, resources/templates/list and
 #     prompts/list answered without a complaint;
 #   * Claude Code 2.1.332: `claude mcp add` + `claude mcp list` shows
-#     "✔ Connected" without "tools fetch failed", within 2.5 s (no probe stall).
+#     "✔ Connected" without "tools fetch failed", within 2.5 s (no probe stall);
+#   * Streamable HTTP (--http): the binary serving on a loopback port the kernel
+#     picks, with a bearer token from --http-token-file (a request without it, or
+#     with a wrong one, gets 401); the TS SDK's StreamableHTTPClientTransport at
+#     2025-06-18 and 2025-11-25 (the checks of ts-sdk-check.mjs, token in
+#     requestInit headers), the Inspector CLI with --transport http (tools/list
+#     --strict, tools/call), Claude Code `mcp add --transport http --header`
+#     + `mcp list`; the official MCP conformance suite 0.1.16, its scenarios that
+#     apply to this server (see CONFORMANCE_SCENARIOS), against a second instance
+#     without a token; both stop on SIGTERM with exit status 0.
 # The last line is `mcp clients: N passed, M failed`; the exit status is 1 when
 # M > 0 (2 on a usage or setup error).
 #
@@ -39,6 +48,7 @@
 # counts as one check). All client state (HOME and TMPDIR of Claude Code and the
 # Inspector) lives in a temp dir removed at the end; the calls are read-only, but for
 # ts-sdk-extras.mjs (it creates two agents, wakes one and terminates the other).
+# The HTTP servers listen on 127.0.0.1 only, and are killed if this script dies.
 set -uo pipefail
 
 NODE_PIN=24.21.0
@@ -100,7 +110,13 @@ result() { # PASS|FAIL NAME T0
 indent() { sed 's/^/    /'; }
 
 WORK="$(mktemp -d)" || die "mktemp failed"
-trap 'rm -rf "$WORK"' EXIT
+HTTP_PIDS=() # HTTP servers started here and not yet stopped
+cleanup() {
+  local pid
+  for pid in "${HTTP_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 mkdir -p "$WORK/home" "$WORK/tmp" # Claude Code keeps per-project state in $TMPDIR/claude-<uid>
 
 # ------------------------------------------------------------------ install
@@ -144,12 +160,13 @@ cd "$WORK/home" || die "cannot cd to $WORK/home"
 CALLS=(--call 'paperclip_list_heartbeat_runs={"limit":5}'
   --call 'paperclip_list_live_runs={}'
   --call-error 'paperclip_get_heartbeat_run={"runId":"not-a-uuid"}')
+TS_TARGET=(-- "${SERVER[@]}") # the stdio server command; empty for --url (HTTP)
 ts_check() { # NAME OPTIONS...
   local name=$1 t rc
   shift
   t="$(now)"
   "${client_env[@]}" "${SERVER_ENV[@]}" timeout -k 5 60 \
-    node "$HERE/ts-sdk-check.mjs" "$@" "${CALLS[@]}" -- "${SERVER[@]}" >"$WORK/ts.out" 2>"$WORK/ts.err"
+    node "$HERE/ts-sdk-check.mjs" "$@" "${CALLS[@]}" "${TS_TARGET[@]}" >"$WORK/ts.out" 2>"$WORK/ts.err"
   rc=$?
   if [ $rc -eq 0 ]; then
     result PASS "$name" "$t"
@@ -196,35 +213,42 @@ inspector() { # OUT ERR INSPECTOR-OPTIONS...
 # json FILE EXPR: print EXPR evaluated on the parsed FILE as `d` (exit 1 if unparsable).
 json() { node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2" 2>/dev/null; }
 
-T="$(now)"
-inspector "$WORK/list.json" "$WORK/list.err" --method tools/list --strict
-rc=$?
-tools="$(json "$WORK/list.json" '(d.result?.tools ?? []).length')"
-findings="$(json "$WORK/list.json" '(d.schemaFindings ?? []).flatMap(t => t.findings.map(f =>
-  `${f.severity} ${t.toolName}.${f.schema}.${f.path} [${f.rule}]: ${f.issue}`)).join("\n")')"
-if [ $rc -eq 0 ] && [ "${tools:-0}" -gt 0 ] && [ -z "$findings" ] && json "$WORK/list.json" 'd' >/dev/null; then
-  result PASS "inspector 2.12.0 tools/list --strict: $tools tools, no schema findings" "$T"
-else
-  result FAIL "inspector 2.12.0 tools/list --strict: exit $rc, ${tools:-no} tools, findings below" "$T"
-  if [ -n "$findings" ]; then
-    printf '%s\n' "$findings" | indent
+inspector_tools_list() { # LABEL RUNNER: tools/list --strict through RUNNER (inspector or inspector_http)
+  local label=$1 runner=$2 T rc tools findings
+  T="$(now)"
+  "$runner" "$WORK/list.json" "$WORK/list.err" --method tools/list --strict
+  rc=$?
+  tools="$(json "$WORK/list.json" '(d.result?.tools ?? []).length')"
+  findings="$(json "$WORK/list.json" '(d.schemaFindings ?? []).flatMap(t => t.findings.map(f =>
+    `${f.severity} ${t.toolName}.${f.schema}.${f.path} [${f.rule}]: ${f.issue}`)).join("\n")')"
+  if [ $rc -eq 0 ] && [ "${tools:-0}" -gt 0 ] && [ -z "$findings" ] && json "$WORK/list.json" 'd' >/dev/null; then
+    result PASS "$label tools/list --strict: $tools tools, no schema findings" "$T"
   else
-    grep -v 'level=INFO' "$WORK/list.err" | tail -n 5 | indent
+    result FAIL "$label tools/list --strict: exit $rc, ${tools:-no} tools, findings below" "$T"
+    if [ -n "$findings" ]; then
+      printf '%s\n' "$findings" | indent
+    else
+      grep -v 'level=INFO' "$WORK/list.err" | tail -n 5 | indent
+    fi
   fi
-fi
-
-T="$(now)"
-inspector "$WORK/call.json" "$WORK/call.err" --method tools/call \
-  --tool-name paperclip_list_heartbeat_runs --tool-args-json '{"limit":5}'
-rc=$?
-state="$(json "$WORK/call.json" 'd.result?.isError ? "isError" : d.result?.structuredContent ? "structured" : "bare"')"
-if [ $rc -eq 0 ] && [ "$state" = structured ]; then
-  result PASS "inspector 2.12.0 tools/call paperclip_list_heartbeat_runs {\"limit\":5}" "$T"
-else
-  result FAIL "inspector 2.12.0 tools/call paperclip_list_heartbeat_runs: exit $rc, result ${state:-unparsable}" "$T"
-  head -c 400 "$WORK/call.json" | indent
-  grep -v 'level=INFO' "$WORK/call.err" | tail -n 5 | indent
-fi
+}
+inspector_tools_call() { # LABEL RUNNER: one read-only tools/call through RUNNER
+  local label=$1 runner=$2 T rc state
+  T="$(now)"
+  "$runner" "$WORK/call.json" "$WORK/call.err" --method tools/call \
+    --tool-name paperclip_list_heartbeat_runs --tool-args-json '{"limit":5}'
+  rc=$?
+  state="$(json "$WORK/call.json" 'd.result?.isError ? "isError" : d.result?.structuredContent ? "structured" : "bare"')"
+  if [ $rc -eq 0 ] && [ "$state" = structured ]; then
+    result PASS "$label tools/call paperclip_list_heartbeat_runs {\"limit\":5}" "$T"
+  else
+    result FAIL "$label tools/call paperclip_list_heartbeat_runs: exit $rc, result ${state:-unparsable}" "$T"
+    head -c 400 "$WORK/call.json" | indent
+    grep -v 'level=INFO' "$WORK/call.err" | tail -n 5 | indent
+  fi
+}
+inspector_tools_list "inspector 2.12.0" inspector
+inspector_tools_call "inspector 2.12.0" inspector
 
 # resources/list, resources/templates/list and prompts/list: an answer, its items, and
 # nothing the Inspector complains of on stderr.
@@ -269,6 +293,194 @@ if [ $add_rc -eq 0 ] && [ $list_rc -eq 0 ] && grep -q '✔ Connected' <<<"$line"
 else
   result FAIL "claude code mcp add/list: add exit $add_rc, list exit $list_rc in ${list_s}s (want ✔ Connected within 2.5s)" "$T"
   cat "$WORK/cc-add.out" "$WORK/cc-list.out" | indent
+fi
+
+# ------------------------------------------------------------------ 4. Streamable HTTP
+# The same binary with --http on 127.0.0.1:0 (the kernel picks a free port; the URL is
+# read from the server's start-up log line), with SERVER_ENV and the key file as above.
+# The token is made here for this run; clients send it as Authorization: Bearer (the
+# Inspector and Claude Code take it in argv: a throw-away token, on loopback).
+HTTP_PID= HTTP_URL=
+http_start() { # LOG OPTIONS...: start a server; sets HTTP_PID, and HTTP_URL once /healthz answers (1 if not in 15 s)
+  local log=$1 url i
+  shift
+  HTTP_URL=
+  env -u PAPERCLIP_MCP_HTTP -u PAPERCLIP_MCP_HTTP_TOKEN "${client_env[@]}" "${SERVER_ENV[@]}" \
+    "${SERVER[@]}" --http 127.0.0.1:0 --log-level info "$@" >"$log" 2>&1 &
+  HTTP_PID=$!
+  HTTP_PIDS+=("$HTTP_PID")
+  for i in $(seq 1 150); do
+    kill -0 "$HTTP_PID" 2>/dev/null || return 1
+    url="$(sed -n 's/.*msg="paperclip-mcp serving Streamable HTTP".* url=\(http:[^ ]*\).*/\1/p' "$log" | head -n 1)"
+    if [ -n "$url" ] && node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+      "${url%/mcp}/healthz" 2>/dev/null; then
+      HTTP_URL=$url
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+http_stop() { # PID: SIGTERM, and its exit status (a KILL after 35 s: the drain is 30 s)
+  local pid=$1 killer rc p keep=()
+  kill -TERM "$pid" 2>/dev/null
+  (sleep 35 && kill -KILL "$pid") >/dev/null 2>&1 &
+  killer=$!
+  wait "$pid"
+  rc=$?
+  kill "$killer" 2>/dev/null
+  wait "$killer" 2>/dev/null
+  for p in "${HTTP_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  HTTP_PIDS=("${keep[@]}")
+  return $rc
+}
+# status401 URL: the HTTP statuses of a ping POSTed without a token and with a wrong one.
+status401() {
+  node -e 'const post = (h) => fetch(process.argv[1], { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...h } }).then((r) => r.status);
+    Promise.all([post({}), post({ authorization: "Bearer wrong-token-0123456789abcdef" })]).then((s) => console.log(s.join(" ")), (e) => console.log(e.message))' "$1" 2>&1
+}
+
+(umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$WORK/http-token")
+HTTP_TOKEN="$(cat "$WORK/http-token")"
+T="$(now)"
+http_start "$WORK/http.log" --http-token-file "$WORK/http-token"
+start_rc=$?
+TOKEN_PID=$HTTP_PID TOKEN_URL=$HTTP_URL
+if [ $start_rc -eq 0 ]; then
+  refused="$(status401 "$TOKEN_URL")"
+  if [ "$refused" = "401 401" ]; then
+    result PASS "http server (--http-token-file) at $TOKEN_URL: /healthz answers; no token, a wrong token: 401" "$T"
+  else
+    result FAIL "http server at $TOKEN_URL: no token / a wrong token got '$refused' (want 401 401)" "$T"
+  fi
+else
+  result FAIL "http server (--http-token-file) did not answer /healthz within 15 s (the HTTP checks are skipped)" "$T"
+  tail -n 5 "$WORK/http.log" | indent
+fi
+
+if [ -n "$TOKEN_URL" ]; then
+  # TS SDK 1.32.2 StreamableHTTPClientTransport, the token in requestInit headers.
+  TS_TARGET=()
+  for pv in 2025-06-18 2025-11-25; do
+    ts_check "ts sdk 1.32.2 http @ $pv" --url "$TOKEN_URL" --header "Authorization: Bearer $HTTP_TOKEN" --pv "$pv"
+  done
+
+  # Inspector CLI, --transport http, the token as a header.
+  inspector_http() { # OUT ERR INSPECTOR-OPTIONS...
+    local out=$1 err=$2
+    shift 2
+    "${client_env[@]}" timeout -k 5 60 "$NM/.bin/mcp-inspector" --cli --transport http \
+      --header "Authorization: Bearer $HTTP_TOKEN" --connect-timeout 10000 --format json "$@" -- "$TOKEN_URL" >"$out" 2>"$err"
+  }
+  inspector_tools_list "inspector 2.12.0 http" inspector_http
+  inspector_tools_call "inspector 2.12.0 http" inspector_http
+
+  # Claude Code: the same HOME as above, a second server over HTTP.
+  T="$(now)"
+  "${client_env[@]}" timeout -k 5 60 "${CLAUDE[@]}" mcp add -s user --transport http "$SERVER_NAME-http" "$TOKEN_URL" \
+    --header "Authorization: Bearer $HTTP_TOKEN" >"$WORK/cc-add.out" 2>&1
+  add_rc=$?
+  T_LIST="$(now)"
+  "${client_env[@]}" timeout -k 5 60 "${CLAUDE[@]}" mcp list >"$WORK/cc-list.out" 2>&1
+  list_rc=$?
+  list_s="$(since "$T_LIST")"
+  line="$(grep "^$SERVER_NAME-http: " "$WORK/cc-list.out")"
+  if [ $add_rc -eq 0 ] && [ $list_rc -eq 0 ] && grep -q '✔ Connected' <<<"$line" && grep -q '(HTTP)' <<<"$line" &&
+    ! grep -q 'tools fetch failed' "$WORK/cc-list.out" && awk -v s="$list_s" 'BEGIN { exit !(s < 2.5) }'; then
+    result PASS "claude code $("${client_env[@]}" timeout 30 "${CLAUDE[@]}" --version 2>/dev/null | cut -d' ' -f1) mcp add --transport http, mcp list in ${list_s}s: ${line##*- }" "$T"
+  else
+    result FAIL "claude code mcp add --transport http/list: add exit $add_rc, list exit $list_rc in ${list_s}s (want ✔ Connected within 2.5s)" "$T"
+    cat "$WORK/cc-add.out" "$WORK/cc-list.out" | grep -v "$HTTP_TOKEN" | indent
+  fi
+fi
+
+# The official MCP conformance suite (server mode; it has no option for a header, so it
+# runs against a second instance without a token: pass-through, where a caller on
+# loopback without Authorization reaches the local_trusted Paperclip, or the held key on
+# loopback when PAPERCLIP_API_KEY is set). Only the scenarios that apply to this server
+# run, each must pass with no failure and no warning. The other 25 of its 32 server
+# scenarios (0.1.16, `conformance list --server`) do not apply:
+#   fixture tools this server does not have (it serves paperclip_* tools only):
+#     tools-call-simple-text (test_simple_text), tools-call-image (test_image_content),
+#     tools-call-audio (test_audio_content), tools-call-embedded-resource
+#     (test_embedded_resource), tools-call-mixed-content (test_multiple_content_types),
+#     tools-call-error (test_error_handling), tools-call-with-progress
+#     (test_tool_with_progress), tools-call-sampling (test_sampling),
+#     tools-call-elicitation (test_elicitation), elicitation-sep1034-defaults
+#     (test_elicitation_sep1034_defaults), elicitation-sep1330-enums
+#     (test_elicitation_sep1330_enums), json-schema-2020-12 (json_schema_2020_12_tool;
+#     pending suite), server-sse-polling (test_reconnection, and an SSE answer to
+#     POST with priming events; this server answers JSON; pending suite);
+#   the logging capability, not claimed (logging/setLevel gets -32601):
+#     logging-set-level, tools-call-with-logging (also the fixture test_tool_with_logging);
+#   resources/subscribe, not claimed (capabilities.resources has no subscribe):
+#     resources-subscribe, resources-unsubscribe;
+#   fixture resources (test://static-text, test://static-binary, test://template/{id}/data):
+#     resources-read-text, resources-read-binary, resources-templates-read;
+#   fixture prompts (test_simple_prompt, test_prompt_with_arguments,
+#     test_prompt_with_embedded_resource, test_prompt_with_image):
+#     prompts-get-simple, prompts-get-with-args, prompts-get-embedded-resource,
+#     prompts-get-with-image;
+#   a session (Mcp-Session-Id) the server does not give, being stateless: without one,
+#     server-sse-multiple-streams stops at a warning and tests nothing.
+# completion-complete asks about the fixture prompt test_prompt_with_arguments, yet
+# applies: the server claims completions, and the scenario accepts an empty answer.
+CONFORMANCE_SCENARIOS=(server-initialize ping tools-list resources-list prompts-list completion-complete
+  dns-rebinding-protection)
+CONF_VERSION="$(json "$NM/@modelcontextprotocol/conformance/package.json" 'd.version')"
+T="$(now)"
+http_start "$WORK/http-open.log"
+start_rc=$?
+OPEN_PID=$HTTP_PID OPEN_URL=$HTTP_URL
+if [ $start_rc -ne 0 ]; then
+  result FAIL "conformance $CONF_VERSION: the server without a token did not answer /healthz within 15 s" "$T"
+  tail -n 5 "$WORK/http-open.log" | indent
+else
+  conf_lines=() conf_bad=0 conf_checks=0
+  for s in "${CONFORMANCE_SCENARIOS[@]}"; do
+    "${client_env[@]}" timeout -k 5 60 "$NM/.bin/conformance" server --url "$OPEN_URL" --scenario "$s" \
+      >"$WORK/conf.out" 2>&1
+    rc=$?
+    # "Passed: 2/2, 0 failed, 0 warnings"
+    read -r ok all bad warn < <(sed -nE 's|^Passed: ([0-9]+)/([0-9]+), ([0-9]+) failed, ([0-9]+) warnings.*|\1 \2 \3 \4|p' "$WORK/conf.out" | tail -n 1)
+    if [ $rc -eq 0 ] && [ -n "${all:-}" ] && [ "$all" -gt 0 ] && [ "$ok" = "$all" ] && [ "$bad" = 0 ] && [ "$warn" = 0 ]; then
+      conf_lines+=("ok   $s: $ok/$all checks")
+      conf_checks=$((conf_checks + all))
+    else
+      conf_bad=$((conf_bad + 1))
+      conf_lines+=("FAIL $s: exit $rc, ${ok:-?}/${all:-?} passed, ${bad:-?} failed, ${warn:-?} warnings")
+      while IFS= read -r l; do conf_lines+=("       $l"); done < <(sed -e 's/\x1b\[[0-9;]*m//g' "$WORK/conf.out" |
+        grep -E 'FAILURE|WARNING|Error:' | head -n 6)
+    fi
+    unset ok all bad warn
+  done
+  if [ $conf_bad -eq 0 ]; then
+    result PASS "conformance $CONF_VERSION server: ${#CONFORMANCE_SCENARIOS[@]} applicable scenarios, $conf_checks checks passed, no warning" "$T"
+  else
+    result FAIL "conformance $CONF_VERSION server: $conf_bad of ${#CONFORMANCE_SCENARIOS[@]} applicable scenarios failed" "$T"
+  fi
+  printf '%s\n' "${conf_lines[@]}" | indent
+fi
+
+# Both servers: SIGTERM, then exit status 0 (the drain ends at once when nothing is in flight).
+if [ -n "$TOKEN_PID" ] || [ -n "$OPEN_PID" ]; then
+  T="$(now)"
+  stops=() stop_ok=1
+  for spec in "token:$TOKEN_PID" "no token:$OPEN_PID"; do
+    pid=${spec##*:}
+    [ -n "$pid" ] || continue
+    http_stop "$pid"
+    rc=$?
+    stops+=("${spec%%:*} exit $rc")
+    [ $rc -eq 0 ] || stop_ok=0
+  done
+  if [ $stop_ok -eq 1 ]; then
+    result PASS "http servers stopped by SIGTERM: $(IFS=,; echo "${stops[*]}" | sed 's/,/, /g')" "$T"
+  else
+    result FAIL "http servers stopped by SIGTERM: $(IFS=,; echo "${stops[*]}" | sed 's/,/, /g') (want 0)" "$T"
+    tail -n 3 "$WORK/http.log" "$WORK/http-open.log" 2>/dev/null | indent
+  fi
 fi
 
 echo "mcp clients: $passed passed, $failed failed"

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// ts-sdk-check.mjs drives a stdio MCP server with the official TypeScript SDK
-// client, the way a host embeds it, and prints one line per check
-// ("ok   ..." or "FAIL ..."). Exit 0 when every check passed, 1 otherwise,
-// 2 on a usage error.
+// ts-sdk-check.mjs drives a stdio MCP server (or, with --url, a Streamable
+// HTTP one) with the official TypeScript SDK client, the way a host embeds
+// it, and prints one line per check ("ok   ..." or "FAIL ...").
+// Exit 0 when every check passed, 1 otherwise, 2 on a usage error.
 //
 //   node ts-sdk-check.mjs [--pv VERSION | --mode auto]
 //                         [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']...
 //                         -- SERVER_CMD [ARGS...]
+//   node ts-sdk-check.mjs --url URL [--header 'Name: value']... [--pv VERSION]
+//                         [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']...
 //
 //   (neither)      @modelcontextprotocol/sdk 1.x with its default protocol version
 //   --pv VERSION   the same client, with params.protocolVersion of `initialize`
@@ -17,8 +19,11 @@
 //   --call         a call that must succeed (isError false); with an outputSchema
 //                  the SDK checks structuredContent, and so does ajv 2020-12 here
 //   --call-error   a call whose result must be isError:true with a text block
+//   --url URL      the 1.x client's StreamableHTTPClientTransport to URL instead
+//                  of a server command (no --mode auto); every request carries
+//                  the --header values (requestInit.headers), e.g. a bearer token
 //
-// The server inherits this process's environment (PAPERCLIP_*).
+// A stdio server inherits this process's environment (PAPERCLIP_*).
 // Env: MCP_CHECK_TIMEOUT (whole run, seconds, default 30),
 //      MCP_MAX_CONNECT_MS (default 2000).
 import { readFileSync } from 'node:fs';
@@ -26,7 +31,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
 const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/; // what Claude accepts for a tool name
-const USAGE = "usage: ts-sdk-check.mjs [--pv VERSION | --mode auto] [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']... -- CMD [ARGS...]";
+const USAGE =
+  "usage: ts-sdk-check.mjs [--pv VERSION | --mode auto] [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']... -- CMD [ARGS...]\n" +
+  "       ts-sdk-check.mjs --url URL [--header 'Name: value']... [--pv VERSION] [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']...";
 
 function usage(msg) {
   if (msg) console.error(`ts-sdk-check: ${msg}`);
@@ -46,11 +53,14 @@ function parseCall(spec) {
 }
 
 const argv = process.argv.slice(2);
-const dash = argv.indexOf('--');
+const httpMode = argv.includes('--url') && !argv.includes('--');
+const dash = httpMode ? argv.length : argv.indexOf('--');
 if (dash < 0 || dash === argv.length - 1) usage('missing -- SERVER_CMD');
 const [command, ...commandArgs] = argv.slice(dash + 1);
 let pv;
 let mode;
+let url;
+const headers = {};
 const calls = [];
 const errorCalls = [];
 for (let i = 0; i < dash; i++) {
@@ -62,10 +72,25 @@ for (let i = 0; i < dash; i++) {
   else if (opt === '--mode') mode = val;
   else if (opt === '--call') calls.push(parseCall(val));
   else if (opt === '--call-error') errorCalls.push(parseCall(val));
-  else usage(`unknown option ${opt}`);
+  else if (opt === '--url') url = val;
+  else if (opt === '--header') {
+    const c = val.indexOf(':');
+    if (c <= 0) usage(`bad header ${JSON.stringify(val)}: want 'Name: value'`);
+    headers[val.slice(0, c).trim()] = val.slice(c + 1).trim();
+  } else usage(`unknown option ${opt}`);
 }
 if (mode !== undefined && mode !== 'auto') usage('--mode takes only auto');
 if (mode && pv) usage('--pv and --mode are exclusive');
+if (url !== undefined && mode) usage('--url works with the 1.x client only (no --mode)');
+if (url !== undefined && command !== undefined) usage('--url and -- SERVER_CMD are exclusive');
+if (url === undefined && Object.keys(headers).length) usage('--header needs --url');
+if (url !== undefined) {
+  try {
+    url = new URL(url);
+  } catch {
+    usage(`bad --url ${JSON.stringify(url)}`);
+  }
+}
 
 const timeoutS = Number(process.env.MCP_CHECK_TIMEOUT ?? 30);
 const maxConnectMs = Number(process.env.MCP_MAX_CONNECT_MS ?? 2000);
@@ -84,15 +109,21 @@ const pkgVersion = JSON.parse(
   readFileSync(new URL(`./node_modules/${pkgName}/package.json`, import.meta.url), 'utf8'),
 ).version;
 const { Client } = await import(v2 ? '@modelcontextprotocol/client' : '@modelcontextprotocol/sdk/client/index.js');
-const { StdioClientTransport } = await import(
-  v2 ? '@modelcontextprotocol/client/stdio' : '@modelcontextprotocol/sdk/client/stdio.js'
-);
-
-const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => typeof v === 'string'));
-const transport = new StdioClientTransport({ command, args: commandArgs, env, stderr: 'inherit' });
+let transport;
+if (url) {
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
+} else {
+  const { StdioClientTransport } = await import(
+    v2 ? '@modelcontextprotocol/client/stdio' : '@modelcontextprotocol/sdk/client/stdio.js'
+  );
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => typeof v === 'string'));
+  transport = new StdioClientTransport({ command, args: commandArgs, env, stderr: 'inherit' });
+}
 
 // v1 only: rewrite the requested version, and see what the server answered
-// (the SDK hands the answer to transport.setProtocolVersion when it exists).
+// (the SDK hands the answer to transport.setProtocolVersion when it exists;
+// the HTTP transport's own one, kept, sends it as MCP-Protocol-Version).
 // The v2 transport is left untouched: its 'auto' mode only uses a sibling
 // probe process for the SDK's own StdioClientTransport.
 let asked;
@@ -106,8 +137,10 @@ if (!v2) {
     }
     return send(msg, opts);
   };
+  const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
   transport.setProtocolVersion = (v) => {
     answered = v;
+    setProtocolVersion?.(v);
   };
 }
 
@@ -119,8 +152,14 @@ const client = new Client(
     ...(v2 ? { versionNegotiation: { mode: 'auto', probe: { timeoutMs: 5000 } } } : {}),
   },
 );
-// The SDK reports here a stdout line that is not JSON-RPC, or a dead server.
-client.onerror = (e) => fail(`transport error (a non-JSON-RPC stdout line, or the server died): ${oneLine(e?.message ?? e, 200)}`);
+// The SDK reports here a stdout line that is not JSON-RPC, or a dead server
+// (over HTTP: a bad status, body or SSE stream).
+client.onerror = (e) =>
+  fail(
+    url
+      ? `transport error (HTTP): ${oneLine(e?.message ?? e, 200)}`
+      : `transport error (a non-JSON-RPC stdout line, or the server died): ${oneLine(e?.message ?? e, 200)}`,
+  );
 
 const killer = setTimeout(() => {
   fail(`no result within ${timeoutS}s`);
@@ -133,6 +172,7 @@ try {
   const ms = Math.round(performance.now() - t0);
   const server = client.getServerVersion();
   let label = `${pkgName}@${pkgVersion}`;
+  if (url) label += ' over Streamable HTTP';
   if (v2) {
     answered = client.getNegotiatedProtocolVersion();
     label += ` auto (era ${client.getProtocolEra()})`;
