@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -43,4 +44,28 @@ func TestCallerKeyIsThatCallersOnly(t *testing.T) {
 	assert.NotEqual(t, CallerScope(alice), CallerScope(bob))
 	assert.NotContains(t, CallerScope(alice), "alice", "a digest, not the key")
 	assert.Equal(t, ctx, WithCallerKey(ctx, ""), "no key: the configured one")
+}
+
+// An error answer that echoes a credential (the caller's, the configured
+// one) is redacted before anything reads it: tools, resources, logs.
+func TestErrorAnswersNeverCarryAKey(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"error":"bad token ` + r.Header.Get("Authorization") + `","details":{"auth":"` + r.Header.Get("Authorization") + `"}}`))
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, APIKey: "pcp_board_configured"})
+	require.NoError(t, err)
+	for ctx, key := range map[context.Context]string{
+		context.Background(): "pcp_board_configured",
+		WithCallerKey(context.Background(), "pcp_alice_key"): "pcp_alice_key",
+	} {
+		_, err := c.GetRun(ctx, runID)
+		apiErr, ok := AsAPIError(err)
+		require.True(t, ok, "%v", err)
+		assert.Equal(t, "bad token Bearer [redacted]", apiErr.Message)
+		assert.NotContains(t, err.Error(), key)
+		assert.NotContains(t, fmt.Sprint(apiErr.Details), key)
+	}
 }

@@ -345,7 +345,7 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 	c.log.Debug("paperclip request", "method", method, "path", "/api"+p, "status", res.StatusCode(),
 		"ms", time.Since(start).Milliseconds(), "attempts", res.Request.Attempt)
 	if res.IsError() {
-		return decodeError(res, method, "/api"+p)
+		return decodeError(res, method, "/api"+p, callerKey(ctx), c.http.Token)
 	}
 	switch o := out.(type) {
 	case nil:
@@ -393,20 +393,28 @@ func decodeJSON(body []byte, out any, method, path string, status int) error {
 	return nil
 }
 
-func decodeError(res *resty.Response, method, p string) *APIError {
+// decodeError reads an error answer; a credential it echoes (the
+// configured key, the caller's own) is redacted before anything reads it.
+func decodeError(res *resty.Response, method, p string, keys ...string) *APIError {
 	e := &APIError{Status: res.StatusCode(), Method: method, Path: p}
+	raw := res.Body()
+	for _, k := range keys {
+		if len(k) >= 8 {
+			raw = bytes.ReplaceAll(raw, []byte(k), []byte("[redacted]"))
+		}
+	}
 	var body struct {
 		Error   string `json:"error"`
 		Message string `json:"message"`
 		Code    string `json:"code"`
 		Details any    `json:"details"`
 	}
-	if json.Unmarshal(res.Body(), &body) == nil {
+	if json.Unmarshal(raw, &body) == nil {
 		e.Message, e.Code, e.Details = body.Error, body.Code, body.Details
 		if e.Message == "" {
 			e.Message = body.Message
 		}
-	} else if b := strings.TrimSpace(string(res.Body())); b != "" && len(b) < 300 {
+	} else if b := strings.TrimSpace(string(raw)); b != "" && len(b) < 300 {
 		e.Message = b
 	}
 	if e.Message == "" {

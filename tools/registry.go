@@ -193,7 +193,7 @@ func handlerOf[A any, R any](spec Spec, parsed func() parsedArgs, d *Deps,
 		defer func() { res = scrubCaller(ctx, res) }()
 		defer func() {
 			if p := recover(); p != nil {
-				why := d.scrub(fmt.Sprint(p))
+				why := scrubCallerText(ctx, d.scrub(fmt.Sprint(p)))
 				d.logger().Error("tool panicked", "tool", spec.Name, "panic", why)
 				res, err = toolError(d, fmt.Sprintf("%s failed inside paperclip-mcp (a bug: %s). Nothing more was sent to Paperclip; report it with the arguments you used.", spec.Name, why)), nil
 			}
@@ -217,7 +217,7 @@ func handlerOf[A any, R any](spec Spec, parsed func() parsedArgs, d *Deps,
 		result, herr := handle(ctx, d, args)
 		if herr != nil {
 			herr = d.routeErr(ctx, herr)
-			msg := d.scrub(explain(herr, spec))
+			msg := scrubCallerText(ctx, d.scrub(explain(herr, spec))) // before the log line
 			d.logger().Info("tool error", "tool", spec.Name, "error", clip(msg, 2000))
 			return toolError(d, msg), nil
 		}

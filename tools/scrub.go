@@ -149,8 +149,17 @@ func (d *Deps) scrubTree(b []byte) []byte {
 	return out
 }
 
-// scrubCaller removes from a result the caller's own Paperclip key (HTTP
-// pass-through: each caller brings one), as scrub does the configured key.
+// scrubCallerText removes the caller's own Paperclip key (HTTP
+// pass-through: each caller brings one) from a text, as scrub does the
+// configured key.
+func scrubCallerText(ctx context.Context, s string) string {
+	if key := client.CallerKey(ctx); len(key) >= 8 {
+		return strings.ReplaceAll(s, key, redacted)
+	}
+	return s
+}
+
+// scrubCaller is scrubCallerText for a whole result.
 func scrubCaller(ctx context.Context, res *mcp.CallToolResult) *mcp.CallToolResult {
 	key := client.CallerKey(ctx)
 	if res == nil || len(key) < 8 {

@@ -148,6 +148,9 @@ func httpHandler(cfg Config, s *server.MCPServer, c *client.Client, logger *slog
 	passThrough := cfg.HTTP.Token == "" && cfg.APIKey == ""
 	mcpHandler := server.NewStreamableHTTPServer(s,
 		server.WithStateLess(true),
+		// checkRequest is the one Host check: mcp-go's own would refuse, on a
+		// loopback connection, the Hosts PAPERCLIP_MCP_HTTP_HOSTS allows.
+		server.WithDisableLocalhostProtection(true),
 		server.WithStreamableHTTPLogger(logger),
 		server.WithHTTPContextFunc(func(ctx context.Context, r *http.Request) context.Context {
 			// The checks below put these in the request's context first.
