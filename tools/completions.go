@@ -312,8 +312,9 @@ func (c *completer) cached(ctx context.Context, key string, fetch func(context.C
 		}
 		e = &completionEntry{ready: make(chan struct{})}
 		c.cache[key] = e
+		timeout := completionTimeout // read here: the read may outlive this request
 		go func() {
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), completionTimeout)
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 			defer cancel()
 			items, complete, err := fetch(fctx)
 			e.items, e.complete, e.err, e.at = items, complete, err, time.Now()
