@@ -9,7 +9,6 @@ import (
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,20 +39,11 @@ func (p *person) questions() []mcp.ElicitationParams {
 // with a person, it declares elicitation and answers as the person does.
 func confirmClient(t *testing.T, d *Deps, p *person) *mcpclient.Client {
 	t.Helper()
-	s := server.NewMCPServer("paperclip-mcp", "test", server.WithToolCapabilities(false))
-	Register(s, d, Registry())
 	var opts []mcpclient.ClientOption
 	if p != nil {
 		opts = append(opts, mcpclient.WithElicitationHandler(p))
 	}
-	c, err := mcpclient.NewInProcessClientWithOptions(s, opts...)
-	require.NoError(t, err)
-	ctx := context.Background()
-	require.NoError(t, c.Start(ctx))
-	_, err = c.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{ProtocolVersion: "2025-11-25",
-		ClientInfo: mcp.Implementation{Name: "confirm", Version: "0"}}})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	c, _, _ := cmdClient(t, d, Registry(), opts...)
 	return c
 }
 

@@ -8,7 +8,6 @@ import (
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,19 +18,7 @@ import (
 // (hooks, the extras' options, the tools of served and the extras), bound to d.
 func promptServer(t *testing.T, d *Deps, served []Tool) *mcpclient.Client {
 	t.Helper()
-	hooks := &server.Hooks{}
-	s := server.NewMCPServer("paperclip-mcp", "test",
-		append([]server.ServerOption{server.WithToolCapabilities(false), server.WithHooks(hooks)}, ServerOptions(d)...)...)
-	Register(s, d, served)
-	RegisterExtras(s, d, served, hooks)
-	c, err := mcpclient.NewInProcessClient(s)
-	require.NoError(t, err)
-	ctx := context.Background()
-	require.NoError(t, c.Start(ctx))
-	t.Cleanup(func() { _ = c.Close() })
-	init, err := c.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{ProtocolVersion: "2025-11-25",
-		ClientInfo: mcp.Implementation{Name: "prompts-test", Version: "0"}}})
-	require.NoError(t, err)
+	c, _, init := cmdClient(t, d, served)
 	require.NotNil(t, init.Capabilities.Prompts, "the prompts capability is declared")
 	require.NotNil(t, init.Capabilities.Completions, "the completions capability is declared")
 	return c

@@ -24,24 +24,10 @@ import (
 )
 
 // resourceClient is an in-process client of a server built as cmd builds
-// it: hooks through server.WithHooks, ServerOptions, Register and
-// RegisterExtras. Closing it (at cleanup) ends the session.
+// it (cmdClient). Closing it (at cleanup) ends the session.
 func resourceClient(t *testing.T, d *Deps) (*mcpclient.Client, *server.MCPServer) {
 	t.Helper()
-	hooks := &server.Hooks{}
-	opts := append([]server.ServerOption{server.WithHooks(hooks), server.WithToolCapabilities(false),
-		server.WithOutputSchemaValidation(), server.WithResourceRecovery()}, ServerOptions(d)...)
-	s := server.NewMCPServer("paperclip-mcp", "test", opts...)
-	Register(s, d, Registry())
-	RegisterExtras(s, d, Registry(), hooks)
-	c, err := mcpclient.NewInProcessClient(s)
-	require.NoError(t, err)
-	ctx := context.Background()
-	require.NoError(t, c.Start(ctx))
-	t.Cleanup(func() { _ = c.Close() })
-	_, err = c.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{ProtocolVersion: "2025-11-25",
-		ClientInfo: mcp.Implementation{Name: "resources-test", Version: "0"}}})
-	require.NoError(t, err)
+	c, s, _ := cmdClient(t, d, Registry())
 	return c, s
 }
 

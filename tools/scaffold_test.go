@@ -165,3 +165,25 @@ func isEncoderOutput(b []byte) bool {
 	var c bytes.Buffer
 	return json.Compact(&c, b) == nil && bytes.Equal(c.Bytes(), b)
 }
+
+// cmdClient is an in-process client of a server built as cmd builds it:
+// hooks, the tool and extras options (results validated against their
+// outputSchema), the served tools and the extras, bound to d. Closing it
+// (at cleanup) ends the session.
+func cmdClient(t *testing.T, d *Deps, served []Tool, opts ...mcpclient.ClientOption) (*mcpclient.Client, *server.MCPServer, *mcp.InitializeResult) {
+	t.Helper()
+	hooks := &server.Hooks{}
+	s := server.NewMCPServer("paperclip-mcp", "test", append([]server.ServerOption{server.WithHooks(hooks), server.WithToolCapabilities(false),
+		server.WithOutputSchemaValidation(), server.WithResourceRecovery()}, ServerOptions(d)...)...)
+	Register(s, d, served)
+	RegisterExtras(s, d, served, hooks)
+	c, err := mcpclient.NewInProcessClientWithOptions(s, opts...)
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { _ = c.Close() })
+	init, err := c.Initialize(ctx, mcp.InitializeRequest{Params: mcp.InitializeParams{ProtocolVersion: "2025-11-25",
+		ClientInfo: mcp.Implementation{Name: "cmd-like", Version: "0"}}})
+	require.NoError(t, err)
+	return c, s, init
+}

@@ -224,7 +224,7 @@ func TestIDOfReadsTheLeadingKeys(t *testing.T) {
 func TestDrainAnswersToolsListOnce(t *testing.T) {
 	// A client that sends each request after the answer to the one before.
 	pr, pw := io.Pipe()
-	var out syncBuffer
+	var out syncBuf
 	go func() {
 		for i, l := range []string{`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}`, `{"jsonrpc":"2.0","id":2,"method":"ping"}`,
 			`{"jsonrpc":"2.0","id":"b","method":"tools/list"}`, `{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"cursor":"x"}}`} {
@@ -266,18 +266,6 @@ func TestDrainAnswersToolsListOnce(t *testing.T) {
 	assert.Contains(t, got, `{"jsonrpc":"2.0","id":"b","result":{"tools":[{"name":"t"}]}}`)
 	assert.Contains(t, got, `{"jsonrpc":"2.0","id":4,"result":{"tools":[{"name":"t"}]}}`, "a paged request goes to the server")
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // Destructive calls ask the person unless told not to, and not inside a
 // heartbeat run (a run id is set), where no one answers.

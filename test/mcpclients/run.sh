@@ -161,12 +161,12 @@ CALLS=(--call 'paperclip_list_heartbeat_runs={"limit":5}'
   --call 'paperclip_list_live_runs={}'
   --call-error 'paperclip_get_heartbeat_run={"runId":"not-a-uuid"}')
 TS_TARGET=(-- "${SERVER[@]}") # the stdio server command; empty for --url (HTTP)
-ts_check() { # NAME OPTIONS...
-  local name=$1 t rc
-  shift
+ts_run() { # NAME SECONDS SCRIPT ARGS...: one check, a node script run with the server's env
+  local name=$1 secs=$2 script=$3 t rc
+  shift 3
   t="$(now)"
-  "${client_env[@]}" "${SERVER_ENV[@]}" timeout -k 5 60 \
-    node "$HERE/ts-sdk-check.mjs" "$@" "${CALLS[@]}" "${TS_TARGET[@]}" >"$WORK/ts.out" 2>"$WORK/ts.err"
+  "${client_env[@]}" "${SERVER_ENV[@]}" timeout -k 5 "$secs" \
+    node "$HERE/$script" "$@" >"$WORK/ts.out" 2>"$WORK/ts.err"
   rc=$?
   if [ $rc -eq 0 ]; then
     result PASS "$name" "$t"
@@ -178,6 +178,11 @@ ts_check() { # NAME OPTIONS...
     tail -n 8 "$WORK/ts.err" | indent | indent
   fi
 }
+ts_check() { # NAME OPTIONS...
+  local name=$1
+  shift
+  ts_run "$name" 60 ts-sdk-check.mjs "$@" "${CALLS[@]}" "${TS_TARGET[@]}"
+}
 for pv in 2024-11-05 2025-03-26 2025-06-18 2025-11-25; do
   ts_check "ts sdk 1.32.2 @ $pv" --pv "$pv"
 done
@@ -186,19 +191,7 @@ ts_check "ts client 2.4.0 versionNegotiation auto" --mode auto
 
 # Resources, prompts, completion and elicitation, compared with REST (this one writes:
 # it creates two agents in the company, wakes one, and terminates the other).
-T="$(now)"
-"${client_env[@]}" "${SERVER_ENV[@]}" timeout -k 5 150 \
-  node "$HERE/ts-sdk-extras.mjs" -- "${SERVER[@]}" >"$WORK/tsx.out" 2>"$WORK/tsx.err"
-rc=$?
-if [ $rc -eq 0 ]; then
-  result PASS "ts sdk 1.32.2 resources, prompts, completion, elicitation" "$T"
-  indent <"$WORK/tsx.out"
-else
-  result FAIL "ts sdk 1.32.2 resources, prompts, completion, elicitation (exit $rc)" "$T"
-  indent <"$WORK/tsx.out"
-  echo "    server/client stderr (last lines):"
-  tail -n 8 "$WORK/tsx.err" | indent | indent
-fi
+ts_run "ts sdk 1.32.2 resources, prompts, completion, elicitation" 150 ts-sdk-extras.mjs -- "${SERVER[@]}"
 
 # ------------------------------------------------------------------ 2. Inspector CLI
 inspector() { # OUT ERR INSPECTOR-OPTIONS...
