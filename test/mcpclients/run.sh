@@ -294,18 +294,22 @@ fi
 # The token is made here for this run; clients send it as Authorization: Bearer (the
 # Inspector and Claude Code take it in argv: a throw-away token, on loopback).
 HTTP_PID= HTTP_URL=
+# The exit status is recorded by a fresh sh that is the server's only parent ($LOG.rc):
+# this script forks hundreds of processes, and after pids wrap (pid_max is 32768 here)
+# bash's own `wait PID` was seen to answer with a stale status of an earlier child.
 http_start() { # LOG OPTIONS...: start a server; sets HTTP_PID, and HTTP_URL once /healthz answers (1 if not in 15 s)
   local log=$1 url i
   shift
-  HTTP_URL=
+  HTTP_URL= HTTP_PID=
+  rm -f "$log.pid" "$log.rc"
   env -u PAPERCLIP_MCP_HTTP -u PAPERCLIP_MCP_HTTP_TOKEN "${client_env[@]}" "${SERVER_ENV[@]}" \
-    "${SERVER[@]}" --http 127.0.0.1:0 --log-level info "$@" >"$log" 2>&1 &
-  HTTP_PID=$!
-  HTTP_PIDS+=("$HTTP_PID")
+    sh -c 'log=$1; shift; "$@" >"$log" 2>&1 & echo $! >"$log.pid"; wait $!; echo $? >"$log.rc"' \
+    sh "$log" "${SERVER[@]}" --http 127.0.0.1:0 --log-level info "$@" &
   for i in $(seq 1 150); do
-    kill -0 "$HTTP_PID" 2>/dev/null || return 1
-    url="$(sed -n 's/.*msg="paperclip-mcp serving Streamable HTTP".* url=\(http:[^ ]*\).*/\1/p' "$log" | head -n 1)"
-    if [ -n "$url" ] && node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    [ -n "$HTTP_PID" ] || { HTTP_PID="$(cat "$log.pid" 2>/dev/null)" && [ -n "$HTTP_PID" ] && HTTP_PIDS+=("$HTTP_PID"); }
+    [ -e "$log.rc" ] && return 1
+    url="$(sed -n 's/.*msg="paperclip-mcp serving Streamable HTTP".* url=\(http:[^ ]*\).*/\1/p' "$log" 2>/dev/null | head -n 1)"
+    if [ -n "$HTTP_PID" ] && [ -n "$url" ] && node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
       "${url%/mcp}/healthz" 2>/dev/null; then
       HTTP_URL=$url
       return 0
@@ -314,18 +318,18 @@ http_start() { # LOG OPTIONS...: start a server; sets HTTP_PID, and HTTP_URL onc
   done
   return 1
 }
-http_stop() { # PID: SIGTERM, and its exit status (a KILL after 35 s: the drain is 30 s)
-  local pid=$1 killer rc p keep=()
+http_stop() { # PID LOG: SIGTERM, and its exit status (a KILL after 35 s: the drain is 30 s)
+  local pid=$1 log=$2 i p keep=()
   kill -TERM "$pid" 2>/dev/null
-  (sleep 35 && kill -KILL "$pid") >/dev/null 2>&1 &
-  killer=$!
-  wait "$pid"
-  rc=$?
-  kill "$killer" 2>/dev/null
-  wait "$killer" 2>/dev/null
+  for i in $(seq 1 400); do
+    [ -s "$log.rc" ] && break
+    [ "$i" -eq 350 ] && kill -KILL "$pid" 2>/dev/null
+    sleep 0.1
+  done
   for p in "${HTTP_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
   HTTP_PIDS=("${keep[@]}")
-  return $rc
+  [ -s "$log.rc" ] || return 255
+  return "$(cat "$log.rc")"
 }
 # status401 URL: the HTTP statuses of a ping POSTed without a token and with a wrong one.
 status401() {
@@ -460,12 +464,12 @@ fi
 if [ -n "$TOKEN_PID" ] || [ -n "$OPEN_PID" ]; then
   T="$(now)"
   stops=() stop_ok=1
-  for spec in "token:$TOKEN_PID" "no token:$OPEN_PID"; do
-    pid=${spec##*:}
+  for spec in "token:$TOKEN_PID:http" "no token:$OPEN_PID:http-open"; do
+    IFS=: read -r name pid logname <<<"$spec"
     [ -n "$pid" ] || continue
-    http_stop "$pid"
+    http_stop "$pid" "$WORK/$logname.log"
     rc=$?
-    stops+=("${spec%%:*} exit $rc")
+    stops+=("$name exit $rc")
     [ $rc -eq 0 ] || stop_ok=0
   done
   if [ $stop_ok -eq 1 ]; then
