@@ -27,7 +27,11 @@
 #     --strict, tools/call), Claude Code `mcp add --transport http --header`
 #     + `mcp list`; the official MCP conformance suite 0.1.16, its scenarios that
 #     apply to this server (see CONFORMANCE_SCENARIOS), against a second instance
-#     without a token; both stop on SIGTERM with exit status 0.
+#     without a token; with a real agent key minted here, the second instance
+#     acts as that agent for a caller sending it and as the local board for the
+#     next caller sending none, and a third instance holding the key (no token,
+#     loopback) acts as the agent; no server log holds the key; every server
+#     stops on SIGTERM with exit status 0.
 # The last line is `mcp clients: N passed, M failed`; the exit status is 1 when
 # M > 0 (2 on a usage or setup error).
 #
@@ -460,11 +464,73 @@ else
   printf '%s\n' "${conf_lines[@]}" | indent
 fi
 
-# Both servers: SIGTERM, then exit status 0 (the drain ends at once when nothing is in flight).
-if [ -n "$TOKEN_PID" ] || [ -n "$OPEN_PID" ]; then
+# Credentials with a real agent key. The server without a token holds no key: a caller's own
+# `Authorization: Bearer <agent key>` acts as that agent for that caller's requests only, and a
+# caller without one, on loopback, is the local board. A third server holds the agent key
+# (--api-key-file) and no token, which a loopback address allows: callers send nothing and act
+# as that agent. Neither server's log holds the key. The key is minted without auth, so this
+# needs the local_trusted Paperclip `make test` starts (no PAPERCLIP_API_KEY); it is revoked
+# at the end.
+HELD_PID=
+if [ -n "${PAPERCLIP_API_KEY:-}" ]; then
+  echo "(the agent key checks of Streamable HTTP need a local_trusted Paperclip: PAPERCLIP_API_KEY is set)"
+elif [ -n "$OPEN_URL" ]; then
+  T="$(now)"
+  (umask 077 && node --input-type=module -e '
+    const [origin, company] = process.argv.slice(1);
+    const rest = async (method, path, body) => {
+      const r = await fetch(`${origin}/api${path}`, { method, headers: { "content-type": "application/json" },
+        body: JSON.stringify(body), signal: AbortSignal.timeout(20000) });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 200)}`);
+      return JSON.parse(text);
+    };
+    const a = await rest("POST", `/companies/${company}/agents`, { name: `HTTP Key Agent ${Date.now().toString(36)}`,
+      adapterType: "process", adapterConfig: { command: "/bin/true", cwd: "/tmp", timeoutSec: 30 } });
+    const k = await rest("POST", `/agents/${a.id}/keys`, { name: "mcpclients-http" });
+    console.log(JSON.stringify({ agentId: a.id, keyId: k.id, token: k.token }));' \
+    "$PAPERCLIP_API_URL" "$PAPERCLIP_COMPANY_ID" >"$WORK/agent.json" 2>"$WORK/agent.err")
+  AGENT_ID="$(json "$WORK/agent.json" 'd.agentId')"
+  AGENT_KEY_ID="$(json "$WORK/agent.json" 'd.keyId')"
+  (umask 077 && json "$WORK/agent.json" 'd.token' | tr -d '\n' >"$WORK/agent-key")
+  AGENT_KEY="$(cat "$WORK/agent-key")"
+  if [ -z "$AGENT_ID" ] || [ "${AGENT_KEY#pcp_}" = "$AGENT_KEY" ]; then
+    result FAIL "an agent and its key for the HTTP credential checks: $(head -c 300 "$WORK/agent.err")" "$T"
+  else
+    ts_run "ts sdk 1.32.2 http, no token: a caller's own agent key acts as that agent" 60 ts-sdk-check.mjs \
+      --url "$OPEN_URL" --header "Authorization: Bearer $AGENT_KEY" \
+      --call 'paperclip_get_me={}' --expect "id=$AGENT_ID" --expect "companyId=$PAPERCLIP_COMPANY_ID" \
+      --call-error 'paperclip_get_current_user={}'
+    ts_run "ts sdk 1.32.2 http, no token: then a caller without a key is the local board" 60 ts-sdk-check.mjs \
+      --url "$OPEN_URL" --call 'paperclip_get_current_user={}' --call-error 'paperclip_get_me={}'
+    T="$(now)"
+    http_start "$WORK/http-held.log" --api-key-file "$WORK/agent-key"
+    start_rc=$?
+    HELD_PID=$HTTP_PID
+    if [ $start_rc -ne 0 ]; then
+      result FAIL "http server holding an agent key on loopback, no token: no /healthz within 15 s" "$T"
+      tail -n 5 "$WORK/http-held.log" | indent
+    else
+      ts_run "ts sdk 1.32.2 http, a held agent key on loopback, no token: callers act as that agent" 60 ts-sdk-check.mjs \
+        --url "$HTTP_URL" --call 'paperclip_get_me={}' --expect "id=$AGENT_ID" \
+        --call 'paperclip_list_heartbeat_runs={"limit":5}'
+    fi
+    T="$(now)"
+    if grep -qF "$AGENT_KEY" "$WORK/http-open.log" "$WORK/http-held.log"; then
+      result FAIL "the agent key is in a server's log" "$T"
+    else
+      result PASS "the agent key is in neither server's log ($(cat "$WORK/http-open.log" "$WORK/http-held.log" | wc -l) lines at info)" "$T"
+    fi
+    node -e 'fetch(process.argv[1], { method: "DELETE", signal: AbortSignal.timeout(20000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+      "$PAPERCLIP_API_URL/api/agents/$AGENT_ID/keys/$AGENT_KEY_ID" || echo "(the agent key $AGENT_KEY_ID could not be revoked)"
+  fi
+fi
+
+# Every server: SIGTERM, then exit status 0 (the drain ends at once when nothing is in flight).
+if [ -n "$TOKEN_PID$OPEN_PID$HELD_PID" ]; then
   T="$(now)"
   stops=() stop_ok=1
-  for spec in "token:$TOKEN_PID:http" "no token:$OPEN_PID:http-open"; do
+  for spec in "token:$TOKEN_PID:http" "no token:$OPEN_PID:http-open" "held key:$HELD_PID:http-held"; do
     IFS=: read -r name pid logname <<<"$spec"
     [ -n "$pid" ] || continue
     http_stop "$pid" "$WORK/$logname.log"
@@ -476,7 +542,7 @@ if [ -n "$TOKEN_PID" ] || [ -n "$OPEN_PID" ]; then
     result PASS "http servers stopped by SIGTERM: $(IFS=,; echo "${stops[*]}" | sed 's/,/, /g')" "$T"
   else
     result FAIL "http servers stopped by SIGTERM: $(IFS=,; echo "${stops[*]}" | sed 's/,/, /g') (want 0)" "$T"
-    tail -n 3 "$WORK/http.log" "$WORK/http-open.log" 2>/dev/null | indent
+    tail -n 3 "$WORK/http.log" "$WORK/http-open.log" "$WORK/http-held.log" 2>/dev/null | indent
   fi
 fi
 

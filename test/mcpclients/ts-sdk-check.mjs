@@ -5,10 +5,10 @@
 // Exit 0 when every check passed, 1 otherwise, 2 on a usage error.
 //
 //   node ts-sdk-check.mjs [--pv VERSION | --mode auto]
-//                         [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']...
+//                         [--call 'TOOL=JSON' [--expect PATH=VALUE]...]... [--call-error 'TOOL=JSON']...
 //                         -- SERVER_CMD [ARGS...]
 //   node ts-sdk-check.mjs --url URL [--header 'Name: value']... [--pv VERSION]
-//                         [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']...
+//                         [--call 'TOOL=JSON' [--expect PATH=VALUE]...]... [--call-error 'TOOL=JSON']...
 //
 //   (neither)      @modelcontextprotocol/sdk 1.x with its default protocol version
 //   --pv VERSION   the same client, with params.protocolVersion of `initialize`
@@ -18,6 +18,8 @@
 //                  falls back to `initialize`
 //   --call         a call that must succeed (isError false); with an outputSchema
 //                  the SDK checks structuredContent, and so does ajv 2020-12 here
+//   --expect PATH=VALUE  the --call before it must answer structuredContent
+//                  whose dotted PATH (e.g. id) is VALUE as a string
 //   --call-error   a call whose result must be isError:true with a text block
 //   --url URL      the 1.x client's StreamableHTTPClientTransport to URL instead
 //                  of a server command (no --mode auto); every request carries
@@ -33,12 +35,22 @@ import addFormats from 'ajv-formats';
 const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/; // what Claude accepts for a tool name
 const USAGE =
   "usage: ts-sdk-check.mjs [--pv VERSION | --mode auto] [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']... -- CMD [ARGS...]\n" +
-  "       ts-sdk-check.mjs --url URL [--header 'Name: value']... [--pv VERSION] [--call 'TOOL=JSON']... [--call-error 'TOOL=JSON']...";
+  "       ts-sdk-check.mjs --url URL [--header 'Name: value']... [--pv VERSION] [--call 'TOOL=JSON' [--expect PATH=VALUE]...]... [--call-error 'TOOL=JSON']...";
 
 function usage(msg) {
   if (msg) console.error(`ts-sdk-check: ${msg}`);
   console.error(USAGE);
   process.exit(2);
+}
+
+// expectFailure says how structuredContent misses the --expect values of a
+// call (a dotted PATH whose value, as a string, must be VALUE), or '' when not.
+function expectFailure(sc, expect = []) {
+  for (const { path, want } of expect) {
+    const got = path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), sc);
+    if (String(got) !== want) return `structuredContent.${path} is ${JSON.stringify(got)}, want ${JSON.stringify(want)}`;
+  }
+  return '';
 }
 
 // parseCall splits 'TOOL=JSON' at the first '='.
@@ -72,6 +84,13 @@ for (let i = 0; i < dash; i++) {
   else if (opt === '--mode') mode = val;
   else if (opt === '--call') calls.push(parseCall(val));
   else if (opt === '--call-error') errorCalls.push(parseCall(val));
+  else if (opt === '--expect') {
+    const call = calls.at(-1);
+    const e = val.indexOf('=');
+    if (!call) usage('--expect follows the --call it checks');
+    if (e <= 0) usage(`bad expect ${JSON.stringify(val)}: want PATH=VALUE`);
+    (call.expect ??= []).push({ path: val.slice(0, e), want: val.slice(e + 1) });
+  }
   else if (opt === '--url') url = val;
   else if (opt === '--header') {
     const c = val.indexOf(':');
@@ -220,7 +239,7 @@ try {
   }
   if (!badSchemas) ok(`all ${schemas} input/output schemas are valid JSON Schema 2020-12`);
 
-  for (const { name, args } of calls) {
+  for (const { name, args, expect } of calls) {
     try {
       // With listTools done, the SDK itself rejects a missing or wrong structuredContent.
       const r = await client.callTool({ name, arguments: args });
@@ -230,6 +249,8 @@ try {
       else if (validate && r.structuredContent === undefined) fail(`call ${name}: outputSchema but no structuredContent`);
       else if (validate && !validate(r.structuredContent)) {
         fail(`call ${name}: structuredContent violates outputSchema: ${oneLine(ajv.errorsText(validate.errors))}`);
+      } else if (expectFailure(r.structuredContent, expect)) {
+        fail(`call ${name}: ${expectFailure(r.structuredContent, expect)}`);
       } else {
         const what = validate ? 'structuredContent matches outputSchema' : `${r.content?.length ?? 0} content block(s)`;
         ok(`call ${name}: ${what}: ${oneLine(JSON.stringify(r.structuredContent ?? text), 120)}`);
