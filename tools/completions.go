@@ -264,27 +264,22 @@ func (c *completer) candidates(ctx context.Context, kind argKind, typed string, 
 }
 
 // companiesOf is where to look: the companyId the client already filled
-// in, else PAPERCLIP_COMPANY_ID, else the first companies the key sees.
+// in, else the companies to scan (companiesToScan).
 func (c *completer) companiesOf(ctx context.Context, cc mcp.CompleteContext) ([]string, bool, error) {
 	if id := strings.TrimSpace(cc.Arguments["companyId"]); client.IsUUID(id) {
 		return []string{id}, true, nil
 	}
-	if c.d.CompanyID != "" {
-		return []string{c.d.CompanyID}, true, nil
-	}
-	all, complete, err := c.companies(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	ids := []string{}
-	for i, co := range all {
-		if i == unscopedCompanies {
-			complete = false
-			break
+	return c.d.companiesToScan(ctx, func(ctx context.Context) ([]string, error) {
+		all, _, err := c.companies(ctx)
+		if len(all) == 0 {
+			return nil, err
 		}
-		ids = append(ids, co.value)
-	}
-	return ids, complete, nil
+		ids := make([]string, 0, len(all))
+		for _, co := range all {
+			ids = append(ids, co.value)
+		}
+		return ids, nil // an error beside candidates: the key's own company (ownCompany)
+	})
 }
 
 // ---------------------------------------------------------------- lists
@@ -352,7 +347,7 @@ func (c *completer) evict() {
 }
 
 // companies the key can see; an agent key cannot list them, and is offered
-// its own company (PAPERCLIP_COMPANY_ID) instead.
+// its own company (ownCompany) instead.
 func (c *completer) companies(ctx context.Context) ([]candidate, bool, error) {
 	items, complete, err := c.cached(ctx, "companies", func(ctx context.Context) ([]candidate, bool, error) {
 		rows, err := c.d.Client.ListCompanies(ctx)
@@ -365,8 +360,8 @@ func (c *completer) companies(ctx context.Context) ([]candidate, bool, error) {
 		}
 		return out, true, nil
 	})
-	if apiErr, ok := client.AsAPIError(err); ok && (apiErr.Status == 401 || apiErr.Status == 403) && c.d.CompanyID != "" {
-		return []candidate{{value: c.d.CompanyID, keys: []string{c.d.CompanyID}}}, false, err
+	if own := c.d.ownCompany(ctx, err); own != "" {
+		return []candidate{{value: own, keys: []string{own}}}, false, err
 	}
 	return items, complete, err
 }

@@ -32,6 +32,9 @@ type completionWorld struct {
 	agents    map[string][]client.Agent
 	runs      map[string][]client.Run
 	issues    map[string][]client.Issue
+	// me, when set, is the agent the key belongs to: the company list
+	// answers 403 and GET /api/agents/me answers me, as for an agent key.
+	me *client.Agent
 }
 
 const (
@@ -99,7 +102,20 @@ func (w *completionWorld) serve(st *stub) {
 	st.handle("GET /api/companies", func(rw http.ResponseWriter, _ *http.Request, _ []byte) {
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		if w.me != nil {
+			writeJSON(rw, 403, map[string]any{"error": "Board access required"})
+			return
+		}
 		writeJSON(rw, 200, w.companies)
+	})
+	st.handle("GET /api/agents/me", func(rw http.ResponseWriter, _ *http.Request, _ []byte) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.me == nil {
+			writeJSON(rw, 401, map[string]any{"error": "Agent authentication required"})
+			return
+		}
+		writeJSON(rw, 200, w.me)
 	})
 	st.handle("GET /api/companies/{companyId}/agents", func(rw http.ResponseWriter, r *http.Request, _ []byte) {
 		w.mu.Lock()
@@ -359,6 +375,17 @@ func TestCompleteCompanyScope(t *testing.T) {
 	assert.Equal(t, want, got.Values, "the agents of every company, company by company")
 	assert.Equal(t, 5, got.Total)
 	assert.Equal(t, 1, requestsTo(st, "/api/companies"))
+	assert.Zero(t, requestsTo(st, "/api/agents/me"), "a board lists its companies")
+
+	// An agent key without PAPERCLIP_COMPANY_ID may not list companies: its own company.
+	w.me = &w.agents[betaCompany][0]
+	c, st, _ = completionServer(t, w, func(d *Deps) { d.CompanyID = "" })
+	got = completePrompt(t, c, "triage-my-inbox", "agentId", "", nil)
+	assert.Equal(t, []string{w.agents[betaCompany][0].ID}, got.Values)
+	got = completePrompt(t, c, "debug-failed-run", "companyId", "", nil)
+	assert.Equal(t, []string{betaCompany}, got.Values)
+	assert.Equal(t, 1, requestsTo(st, "/api/companies"), "the 403 is kept like an answer")
+	assert.Positive(t, requestsTo(st, "/api/agents/me"))
 }
 
 func TestCompleteBounded(t *testing.T) {

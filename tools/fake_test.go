@@ -33,6 +33,8 @@ type fakePaperclip struct {
 	fail     map[string]int
 	// companies that exist (GET /companies/{id} answers 200); testCompany by default.
 	companies []client.Company
+	// me is what GET /agents/me answers (an agent key); nil: 401, as for a board.
+	me *client.Agent
 }
 
 func newFake() *fakePaperclip {
@@ -82,6 +84,12 @@ func (f *fakePaperclip) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(parts) == 1 && parts[0] == "companies":
 		writeJSON(w, 200, f.companies)
+	case len(parts) == 2 && parts[0] == "agents" && parts[1] == "me":
+		if f.me == nil {
+			writeJSON(w, 401, map[string]string{"error": "Agent authentication required"})
+			return
+		}
+		writeJSON(w, 200, f.me)
 	case len(parts) == 2 && parts[0] == "companies":
 		for _, c := range f.companies {
 			if c.ID == parts[1] {

@@ -508,8 +508,8 @@ func registerResources(s *server.MCPServer, d *Deps, hooks *server.Hooks) {
 // failed: failed, timed_out, interrupted).
 func listedFailure(status string) bool { return failedStatus(status) }
 
-// latestRunResources is the company's latest runs (PAPERCLIP_COMPANY_ID,
-// else the first companies the key can see), failed first, then by
+// latestRunResources is the latest runs of the companies to scan
+// (companiesToScan), failed first, then by
 // recency, at most resourceListMax. One run-list request per company, plus
 // its agent names (kept a while), all within resourceListTimeout. A
 // Paperclip that fails or does not answer gives fewer runs or none, and a
@@ -518,18 +518,17 @@ func (d *Deps) latestRunResources(ctx context.Context) []mcp.Resource {
 	out := []mcp.Resource{}
 	ctx, cancel := context.WithTimeout(ctx, resourceListTimeout)
 	defer cancel()
-	companies := []string{}
-	if d.CompanyID != "" {
-		companies = append(companies, d.CompanyID)
-	} else {
+	companies, _, err := d.companiesToScan(ctx, func(ctx context.Context) ([]string, error) {
 		cs, err := d.Client.ListCompanies(ctx)
-		if err != nil {
-			d.logger().Warn("resources/list: cannot list companies; listing no runs", "error", clip(d.scrub(err.Error()), 500))
-			return out
+		ids := make([]string, 0, len(cs))
+		for _, c := range cs {
+			ids = append(ids, c.ID)
 		}
-		for _, c := range cs[:min(len(cs), unscopedCompanies)] {
-			companies = append(companies, c.ID)
-		}
+		return ids, err
+	})
+	if err != nil {
+		d.logger().Warn("resources/list: cannot list companies; listing no runs", "error", clip(d.scrub(err.Error()), 500))
+		return out
 	}
 	var (
 		mu   sync.Mutex

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -439,6 +440,26 @@ func TestResourcesListFailedFirst(t *testing.T) {
 	d2 := f.serve(t)
 	c2, _ := resourceClient(t, d2)
 	res, err = c2.ListResources(context.Background(), mcp.ListResourcesRequest{})
+	require.NoError(t, err)
+	require.Len(t, res.Resources, resourceListMax)
+	assert.Contains(t, res.Resources[0].URI, fmt.Sprintf("%012d", 25))
+
+	// An agent key may not list companies (403): its own company's runs.
+	f.mu.Lock()
+	f.fail["/api/companies"] = 403
+	f.mu.Unlock()
+	logs := &syncLog{}
+	d3 := f.serve(t)
+	d3.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	c3, _ := resourceClient(t, d3)
+	res, err = c3.ListResources(context.Background(), mcp.ListResourcesRequest{})
+	require.NoError(t, err)
+	assert.Empty(t, res.Resources, "a board that may not list companies: no runs")
+	assert.Contains(t, logs.String(), "resources/list: cannot list companies")
+	f.mu.Lock()
+	f.me = &client.Agent{ID: testAgent, CompanyID: testCompany, Name: "Builder"}
+	f.mu.Unlock()
+	res, err = c3.ListResources(context.Background(), mcp.ListResourcesRequest{})
 	require.NoError(t, err)
 	require.Len(t, res.Resources, resourceListMax)
 	assert.Contains(t, res.Resources[0].URI, fmt.Sprintf("%012d", 25))

@@ -273,3 +273,41 @@ func TestResourcesAgainstPaperclip(t *testing.T) {
 		assert.Equal(t, []string{runURI + "/log", runURI}, uris, fmt.Sprintf("%+v", res.Content))
 	})
 }
+
+// An agent key without PAPERCLIP_COMPANY_ID may not list companies (the real
+// server answers 403); resources/list and completion look in the agent's own
+// company (GET /agents/me) instead of offering nothing.
+func TestAgentKeyWithoutCompanyScansItsOwn(t *testing.T) {
+	requireServer(t)
+	t.Parallel()
+	companyID, _, fine := resourceCompany(t)
+	runID := wake(t, fine, "resources: own company")
+	waitFinal(t, runID)
+	key := createAgentKey(t, fine)
+
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/api/companies", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusForbidden, res.StatusCode, "an agent key may not list companies")
+
+	s := startMCP(t, map[string]string{"PAPERCLIP_API_KEY": key})
+	list, err := s.Client.ListResources(context.Background(), mcp.ListResourcesRequest{})
+	require.NoError(t, err)
+	var uris []string
+	for _, r := range list.Resources {
+		uris = append(uris, r.URI)
+	}
+	var want []string
+	for _, r := range restRuns(t, companyID, "") {
+		want = append(want, "paperclip://runs/"+r.ID)
+	}
+	require.NotEmpty(t, want)
+	assert.ElementsMatch(t, want, uris, "the runs of the agent's own company, as REST lists them")
+
+	got := completeIT(t, s, promptRef("triage-my-inbox"), "agentId", "", nil)
+	assert.ElementsMatch(t, restAgentIDs(t, companyID), got.Values, "the agents of the agent's own company")
+	assert.NotContains(t, s.Stderr(), key)
+}
