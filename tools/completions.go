@@ -271,14 +271,11 @@ func (c *completer) companiesOf(ctx context.Context, cc mcp.CompleteContext) ([]
 	}
 	return c.d.companiesToScan(ctx, func(ctx context.Context) ([]string, error) {
 		all, _, err := c.companies(ctx)
-		if len(all) == 0 {
-			return nil, err
-		}
 		ids := make([]string, 0, len(all))
 		for _, co := range all {
 			ids = append(ids, co.value)
 		}
-		return ids, nil // an error beside candidates: the key's own company (ownCompany)
+		return ids, err
 	})
 }
 
@@ -347,11 +344,14 @@ func (c *completer) evict() {
 }
 
 // companies the key can see; an agent key cannot list them, and is offered
-// its own company (ownCompany) instead.
+// its own company (ownCompany) instead, kept like an answer.
 func (c *completer) companies(ctx context.Context) ([]candidate, bool, error) {
-	items, complete, err := c.cached(ctx, "companies", func(ctx context.Context) ([]candidate, bool, error) {
+	return c.cached(ctx, "companies", func(ctx context.Context) ([]candidate, bool, error) {
 		rows, err := c.d.Client.ListCompanies(ctx)
 		if err != nil {
+			if own := c.d.ownCompany(ctx, err); own != "" {
+				return []candidate{{value: own, keys: []string{own}}}, true, nil // all it may see
+			}
 			return nil, false, err
 		}
 		out := make([]candidate, 0, len(rows))
@@ -360,10 +360,6 @@ func (c *completer) companies(ctx context.Context) ([]candidate, bool, error) {
 		}
 		return out, true, nil
 	})
-	if own := c.d.ownCompany(ctx, err); own != "" {
-		return []candidate{{value: own, keys: []string{own}}}, false, err
-	}
-	return items, complete, err
 }
 
 // agents of a company, by name (the route has no paging: the list is whole).
