@@ -299,8 +299,9 @@ fi
 # Inspector and Claude Code take it in argv: a throw-away token, on loopback).
 HTTP_PID= HTTP_URL=
 # The exit status is recorded by a fresh sh that is the server's only parent ($LOG.rc):
-# this script forks hundreds of processes, and after pids wrap (pid_max is 32768 here)
-# bash's own `wait PID` was seen to answer with a stale status of an earlier child.
+# a CI run forks tens of thousands of processes, and after pids wrap (pid_max is 32768
+# here) bash's own `wait PID` was seen to answer with a stale status of an earlier child.
+# A server that has ended (its .rc is there) is not signalled: its pid may be another's.
 http_start() { # LOG OPTIONS...: start a server; sets HTTP_PID, and HTTP_URL once /healthz answers (1 if not in 15 s)
   local log=$1 url i
   shift
@@ -324,7 +325,7 @@ http_start() { # LOG OPTIONS...: start a server; sets HTTP_PID, and HTTP_URL onc
 }
 http_stop() { # PID LOG: SIGTERM, and its exit status (a KILL after 35 s: the drain is 30 s)
   local pid=$1 log=$2 i p keep=()
-  kill -TERM "$pid" 2>/dev/null
+  [ -e "$log.rc" ] || kill -TERM "$pid" 2>/dev/null
   for i in $(seq 1 400); do
     [ -s "$log.rc" ] && break
     [ "$i" -eq 350 ] && kill -KILL "$pid" 2>/dev/null
