@@ -17,10 +17,12 @@ import (
 // requests read and of responses written, and holds the EOF back until every
 // request has its answer, or maxWait has passed.
 //
-// It answers tools/list from the first answer's bytes: the tools are fixed
-// at start, and mcp-go builds and encodes the list anew for every request
-// (milliseconds for the whole catalogue). It hands tools/call requests to
-// calls (when set), which answers them through writeLine.
+// It answers tools/list itself: the tools are fixed at start, and mcp-go
+// builds and encodes the list anew for every request (milliseconds for the
+// whole catalogue). The bytes come from list (toolsListTail, once, at the
+// first request while no other is pending) or from mcp-go's first answer. It hands
+// tools/call requests to calls (when set), which answers them through
+// writeLine.
 type drain struct {
 	in      io.Reader
 	out     io.Writer
@@ -35,7 +37,8 @@ type drain struct {
 	eof      bool
 	outBuf   []byte          // the unfinished line written so far
 	listIDs  map[string]bool // ids of tools/list requests handed to mcp-go
-	listTail []byte          // `"result":{...}}` of the first tools/list answer
+	listTail []byte          // `"result":{...}}` of the tools/list answer
+	list     func() []byte   // makes listTail at the first tools/list; nil: mcp-go's first answer gives it
 
 	writeMu sync.Mutex // one line at a time on out: mcp-go's and drain's own
 }
@@ -163,6 +166,11 @@ func (d *drain) Read(p []byte) (int, error) {
 		d.mu.Lock()
 		lines(&d.inBuf, buf[:n], func(l []byte) {
 			id, method, list := requestOf(l)
+			if id != "" && list && d.listTail == nil && d.list != nil && len(d.pending) == 0 {
+				// Only with nothing else pending, so that a client that sends
+				// initialize and tools/list at once gets its answers in order.
+				d.listTail, d.list = d.list(), nil
+			}
 			switch {
 			case id != "" && list && d.listTail != nil:
 				answers = append(answers, append(append([]byte(`{"jsonrpc":"2.0","id":`+id+`,`), d.listTail...), '\n'))

@@ -329,6 +329,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	// server; bounded by what the slowest call may take (three attempts,
 	// plus the longest wait of a tool).
 	d := newDrain(stdin, stdout, 3*cfg.Timeout+time.Minute, calls)
+	d.list = func() []byte { return toolsListTail(s) }
 	if err := stdio.Listen(ctx, d, d); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
 		logger.Error("stdio server stopped", "error", err.Error())
 		return 1
