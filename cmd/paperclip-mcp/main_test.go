@@ -291,3 +291,55 @@ func TestConfirmDefaults(t *testing.T) {
 	_, _, err := parseConfig(nil, env(map[string]string{"PAPERCLIP_MCP_CONFIRM": "maybe"}), &bytes.Buffer{})
 	assert.ErrorContains(t, err, `PAPERCLIP_MCP_CONFIRM "maybe" is not true or false`)
 }
+
+// With its own list bytes, drain answers the first tools/list itself when
+// nothing else is pending, and leaves it to the server when something is
+// (a client that sends initialize and tools/list at once gets them in order).
+func TestDrainWritesTheFirstToolsListItself(t *testing.T) {
+	serve := func(t *testing.T, lines []string) (seen []string, out string, made int) {
+		pr, pw := io.Pipe()
+		var buf syncBuf
+		go func() {
+			for _, l := range lines {
+				_, _ = pw.Write([]byte(l))
+				for strings.Count(buf.String(), "\n") < strings.Count(l, "\n") {
+					time.Sleep(time.Millisecond)
+				}
+				buf.mu.Lock()
+				buf.b.Reset()
+				buf.mu.Unlock()
+			}
+			_ = pw.Close()
+		}()
+		var all syncBuf
+		d := newDrain(pr, io.MultiWriter(&buf, &all), time.Second, nil)
+		d.list = func() []byte { made++; return []byte(`"result":{"tools":[{"name":"own"}]}}`) }
+		r := bufio.NewReader(d)
+		for {
+			line, err := r.ReadBytes('\n')
+			if len(line) > 0 {
+				var m struct {
+					ID     json.RawMessage `json:"id"`
+					Method string          `json:"method"`
+				}
+				require.NoError(t, json.Unmarshal(line, &m))
+				seen = append(seen, m.Method)
+				_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":{"tools":[{"name":"server"}]}}` + "\n"))
+			}
+			if err != nil {
+				break
+			}
+		}
+		return seen, all.String(), made
+	}
+	const list1, list2 = `{"jsonrpc":"2.0","id":1,"method":"tools/list"}` + "\n", `{"jsonrpc":"2.0","id":2,"method":"tools/list"}` + "\n"
+	seen, out, made := serve(t, []string{list1, list2})
+	assert.Empty(t, seen, "the server never saw a tools/list")
+	assert.Equal(t, 1, made)
+	assert.Equal(t, `{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"own"}]}}`+"\n"+`{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"own"}]}}`+"\n", out)
+
+	seen, out, made = serve(t, []string{`{"jsonrpc":"2.0","id":0,"method":"initialize"}` + "\n" + list1, list2})
+	assert.Equal(t, []string{"initialize", "tools/list"}, seen, "with initialize pending, the server answers the list")
+	assert.Zero(t, made)
+	assert.Contains(t, out, `{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"server"}]}}`, "and its answer serves the next")
+}

@@ -29,7 +29,11 @@ func toolsListTail(s *server.MCPServer) []byte {
 		return nil
 	}
 	cut += len(`"tools":[`)
-	out := append(append([]byte(`"result":`), wrapper[:cut]...), make([]byte, 0, 256*1024)...)
+	size := len(wrapper) + 16
+	for _, st := range all {
+		size += len(st.Tool.RawInputSchema) + len(st.Tool.RawOutputSchema) + len(st.Tool.Description) + 512
+	}
+	out := append(append(make([]byte, 0, size), `"result":`...), wrapper[:cut]...)
 	for i, name := range names {
 		if i > 0 {
 			out = append(out, ',')
@@ -59,6 +63,10 @@ func appendTool(out []byte, t *mcp.Tool) ([]byte, error) {
 	}
 	raw := func(key string, v json.RawMessage) {
 		out = append(out, key...)
+		if !bytes.ContainsAny(v, "<>&\u2028\u2029") {
+			out = append(out, v...)
+			return
+		}
 		var buf bytes.Buffer
 		json.HTMLEscape(&buf, v)
 		out = append(out, buf.Bytes()...)

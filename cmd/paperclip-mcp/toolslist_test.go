@@ -49,3 +49,27 @@ func TestToolsListTailIsMcpGos(t *testing.T) {
 		})
 	}
 }
+
+// appendTool writes what json.Marshal writes for a tool, also where the
+// catalogue has nothing to test it: strings to escape, no output schema, no
+// title, and the fields it leaves to mcp-go.
+func TestAppendToolIsJSONMarshal(t *testing.T) {
+	ro := true
+	for name, tool := range map[string]mcp.Tool{
+		"escaped": {Name: "x_<b>", Title: "A & B", Description: "line\u2028sep <i>",
+			RawInputSchema:  json.RawMessage(`{"type":"object","properties":{"q":{"type":"string","description":"a <tag> & \u2029"}}}`),
+			RawOutputSchema: json.RawMessage(`{"type":"object","description":"<out>"}`),
+			Annotations:     mcp.ToolAnnotation{Title: "<t>", ReadOnlyHint: &ro}},
+		"bare":       {Name: "bare", RawInputSchema: json.RawMessage(`{"type":"object"}`)},
+		"with meta":  {Name: "meta", RawInputSchema: json.RawMessage(`{"type":"object"}`), Meta: &mcp.Meta{AdditionalFields: map[string]any{"k": "v"}}},
+		"structured": {Name: "structured", InputSchema: mcp.ToolInputSchema{Type: "object", Properties: map[string]any{"a": map[string]any{"type": "string"}}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, err := json.Marshal(tool)
+			require.NoError(t, err)
+			got, err := appendTool([]byte("["), &tool)
+			require.NoError(t, err)
+			assert.Equal(t, "["+string(want), string(got))
+		})
+	}
+}
