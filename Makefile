@@ -7,8 +7,8 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 build: ## static binary in bin/
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o bin/paperclip-mcp ./cmd/paperclip-mcp
 
-run: ## the server on stdio, against PAPERCLIP_API_URL or a local real Paperclip
-	@bash examples/run.sh
+run: ## the server on stdio, against PAPERCLIP_API_URL or a local real Paperclip (ARGS='--http 127.0.0.1:8080' for HTTP)
+	@bash examples/run.sh $(ARGS)
 
 stop: ## stop the local Paperclip that `make run` started (PAPERCLIP_PORT=... make stop for another port)
 	@bash test/paperclip/down.sh

@@ -2,6 +2,7 @@
 # examples/run.sh — run paperclip-mcp on stdio against a Paperclip API.
 #
 #   make run            (or: bash examples/run.sh)
+#   make run ARGS='--http 127.0.0.1:8080'   (Streamable HTTP at /mcp instead)
 #
 # With PAPERCLIP_API_URL set, the server talks to that Paperclip as is.
 # Without it, a real local Paperclip (npm paperclipai, pinned) is installed
@@ -92,6 +93,27 @@ fi
 for v in PAPERCLIP_AGENT_ID PAPERCLIP_TOOLSETS PAPERCLIP_TOOLS PAPERCLIP_EXCLUDE_TOOLS PAPERCLIP_READ_ONLY; do
   [ -z "${!v:-}" ] || HINT_ENV+=" -e $v=${!v}"
 done
-say "serving MCP on stdio against $PAPERCLIP_API_URL${PAPERCLIP_COMPANY_ID:+ (company $PAPERCLIP_COMPANY_ID)}"
-say "connect a host to this command, e.g.: claude mcp add paperclip$HINT_ENV -- bash $ROOT/examples/run.sh"
+# Streamable HTTP instead of stdio (--http ADDR, or PAPERCLIP_MCP_HTTP): the hint is the URL.
+HTTP_ADDR="${PAPERCLIP_MCP_HTTP:-}" TOKEN_HINT=""
+[ -z "${PAPERCLIP_MCP_HTTP_TOKEN:-}" ] || TOKEN_HINT=' --header "Authorization: Bearer <the token>"'
+prev=""
+for a in "$@"; do
+  case "$a" in
+    --http=*) HTTP_ADDR="${a#--http=}" ;;
+    --http-token-file | --http-token-file=*) TOKEN_HINT=' --header "Authorization: Bearer <the token>"' ;;
+  esac
+  [ "$prev" != "--http" ] || HTTP_ADDR="$a"
+  prev="$a"
+done
+if [ -n "$HTTP_ADDR" ]; then
+  say "serving MCP over Streamable HTTP at http://$HTTP_ADDR/mcp against $PAPERCLIP_API_URL${PAPERCLIP_COMPANY_ID:+ (company $PAPERCLIP_COMPANY_ID)}"
+  if [ "${HTTP_ADDR##*:}" = 0 ]; then
+    say "the kernel picks the port: the server's start-up line below gives its url"
+  else
+    say "connect a host to it, e.g.: claude mcp add --transport http paperclip http://$HTTP_ADDR/mcp$TOKEN_HINT"
+  fi
+else
+  say "serving MCP on stdio against $PAPERCLIP_API_URL${PAPERCLIP_COMPANY_ID:+ (company $PAPERCLIP_COMPANY_ID)}"
+  say "connect a host to this command, e.g.: claude mcp add paperclip$HINT_ENV -- bash $ROOT/examples/run.sh"
+fi
 exec "$BIN" "$@" 1>&3 3>&-

@@ -239,3 +239,67 @@ func TestRunScriptWithAGivenURL(t *testing.T) {
 	assert.NotContains(t, stderr, "pcp_secret_never_shown")
 	assert.NotContains(t, stderr, "local real Paperclip")
 }
+
+// TestRunScriptServesHTTP: `make run ARGS='--http ADDR'` serves Streamable
+// HTTP at ADDR/mcp against the given Paperclip, the hint is the URL to add,
+// and SIGTERM stops it with exit status 0.
+func TestRunScriptServesHTTP(t *testing.T) {
+	requireServer(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	cmd := exec.Command("bash", filepath.Join(stdio.RepoRoot(), "examples", "run.sh"), "--http", addr)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "PAPERCLIP_API_URL=" + baseURL}
+	stderr := &lockedBuffer{}
+	cmd.Stderr, cmd.Stdout = stderr, stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	deadline := time.Now().Add(60 * time.Second) // the script may build the binary first
+	for {
+		res, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		require.True(t, time.Now().Before(deadline), "no /healthz within 60 s; output:\n%s", stderr.String())
+		time.Sleep(100 * time.Millisecond)
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/mcp", strings.NewReader(
+		`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"paperclip_list_companies","arguments":{"response_format":"json"}}}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var body struct {
+		Result struct {
+			IsError           bool           `json:"isError"`
+			StructuredContent map[string]any `json:"structuredContent"`
+		} `json:"result"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.False(t, body.Result.IsError, "%+v", body)
+	assert.NotEmpty(t, body.Result.StructuredContent)
+
+	out := stderr.String()
+	assert.Contains(t, out, "serving MCP over Streamable HTTP at http://"+addr+"/mcp")
+	assert.Contains(t, out, "claude mcp add --transport http paperclip http://"+addr+"/mcp")
+	assert.NotContains(t, out, "serving MCP on stdio")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		assert.NoError(t, err, "exit status 0 after SIGTERM; output:\n%s", stderr.String())
+	case <-time.After(40 * time.Second):
+		t.Fatalf("not stopped within 40 s of SIGTERM")
+	}
+}
