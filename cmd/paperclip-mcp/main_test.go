@@ -239,28 +239,13 @@ func TestDrainAnswersToolsListOnce(t *testing.T) {
 		_ = pw.Close()
 	}()
 	d := newDrain(pr, &out, time.Second, nil)
-	seen := 0
-	r := bufio.NewReader(d)
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 {
-			var m struct {
-				ID     json.RawMessage `json:"id"`
-				Method string          `json:"method"`
-			}
-			require.NoError(t, json.Unmarshal(line, &m))
-			seen++
-			if m.Method == "tools/list" {
-				_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":{"tools":[{"name":"t"}]}}` + "\n"))
-			} else {
-				_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":{}}` + "\n"))
-			}
+	seen := serveDrain(t, d, func(method string) string {
+		if method == "tools/list" {
+			return `{"tools":[{"name":"t"}]}`
 		}
-		if err != nil {
-			break
-		}
-	}
-	assert.Equal(t, 3, seen, "the second cursor-less tools/list never reached the server")
+		return `{}`
+	})
+	assert.Len(t, seen, 3, "the second cursor-less tools/list never reached the server")
 	got := strings.Split(strings.TrimSpace(out.String()), "\n")
 	require.Len(t, got, 4)
 	assert.Contains(t, got, `{"jsonrpc":"2.0","id":"b","result":{"tools":[{"name":"t"}]}}`)
@@ -292,6 +277,30 @@ func TestConfirmDefaults(t *testing.T) {
 	assert.ErrorContains(t, err, `PAPERCLIP_MCP_CONFIRM "maybe" is not true or false`)
 }
 
+// serveDrain plays the server behind d until its input ends: it reads each
+// request d hands on and writes the result answer gives for its method. It
+// returns the methods it saw, in order.
+func serveDrain(t *testing.T, d *drain, answer func(method string) string) []string {
+	t.Helper()
+	var seen []string
+	r := bufio.NewReader(d)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 {
+			var m struct {
+				ID     json.RawMessage `json:"id"`
+				Method string          `json:"method"`
+			}
+			require.NoError(t, json.Unmarshal(line, &m))
+			seen = append(seen, m.Method)
+			_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":` + answer(m.Method) + "}\n"))
+		}
+		if err != nil {
+			return seen
+		}
+	}
+}
+
 // With its own list bytes, drain answers the first tools/list itself when
 // nothing else is pending, and leaves it to the server when something is
 // (a client that sends initialize and tools/list at once gets them in order).
@@ -314,22 +323,7 @@ func TestDrainWritesTheFirstToolsListItself(t *testing.T) {
 		var all syncBuf
 		d := newDrain(pr, io.MultiWriter(&buf, &all), time.Second, nil)
 		d.list = func() []byte { made++; return []byte(`"result":{"tools":[{"name":"own"}]}}`) }
-		r := bufio.NewReader(d)
-		for {
-			line, err := r.ReadBytes('\n')
-			if len(line) > 0 {
-				var m struct {
-					ID     json.RawMessage `json:"id"`
-					Method string          `json:"method"`
-				}
-				require.NoError(t, json.Unmarshal(line, &m))
-				seen = append(seen, m.Method)
-				_, _ = d.Write([]byte(`{"jsonrpc":"2.0","id":` + string(m.ID) + `,"result":{"tools":[{"name":"server"}]}}` + "\n"))
-			}
-			if err != nil {
-				break
-			}
-		}
+		seen = serveDrain(t, d, func(string) string { return `{"tools":[{"name":"server"}]}` })
 		return seen, all.String(), made
 	}
 	const list1, list2 = `{"jsonrpc":"2.0","id":1,"method":"tools/list"}` + "\n", `{"jsonrpc":"2.0","id":2,"method":"tools/list"}` + "\n"

@@ -11,12 +11,18 @@ if [ -z "${PAPERCLIP_API_URL:-}" ]; then
 fi
 API="$PAPERCLIP_API_URL/api"
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);process.stdout.write(String(eval(process.argv[1])))})' "$1"; }
-post() { curl -sf -m 30 -X POST "$API$1" -H 'content-type: application/json' --data-binary "$2"; }
+req() { # METHOD PATH [JSON]: the answer's body on stdout; fails on a status that is not 2xx
+  node -e 'const [m, u, b] = process.argv.slice(1);
+    fetch(u, { method: m, headers: b ? { "content-type": "application/json" } : {}, body: b || undefined, signal: AbortSignal.timeout(30000) })
+      .then(async (r) => { const t = await r.text(); if (!r.ok) { console.error(m + " " + u + ": " + r.status + " " + t.slice(0, 200)); process.exit(1); } process.stdout.write(t); },
+        (e) => { console.error(e.message); process.exit(1); })' "$1" "$API$2" "${3:-}"
+}
+post() { req POST "$1" "$2"; }
 CID="$(post /companies '{"name":"Bench Co"}' | json d.id)"
 AID="$(post "/companies/$CID/agents" '{"name":"Bench Bot","adapterType":"process","adapterConfig":{"command":"/bin/sh","args":["-c","echo bench; exit 3"],"cwd":"/tmp","timeoutSec":30}}' | json d.id)"
 RID="$(post "/agents/$AID/wakeup" '{"source":"on_demand","triggerDetail":"manual","reason":"bench"}' | json d.id)"
 for _ in $(seq 1 60); do
-  st="$(curl -sf -m 10 "$API/heartbeat-runs/$RID" | json d.status)"
+  st="$(req GET "/heartbeat-runs/$RID" | json d.status)"
   case "$st" in succeeded|failed|cancelled|timed_out|interrupted) break ;; esac
   sleep 0.5
 done
