@@ -504,13 +504,9 @@ func registerResources(s *server.MCPServer, d *Deps, hooks *server.Hooks) {
 
 // ---------------------------------------------------------------- resources/list
 
-// listedFailure: the statuses resources/list puts first (the runs that
-// failed: failed, timed_out, interrupted).
-func listedFailure(status string) bool { return failedStatus(status) }
-
 // latestRunResources is the latest runs of the companies to scan
-// (companiesToScan), failed first, then by
-// recency, at most resourceListMax. One run-list request per company, plus
+// (companiesToScan), failed first (failedStatus), then by recency, at most
+// resourceListMax. One run-list request per company, plus
 // its agent names (kept a while), all within resourceListTimeout. A
 // Paperclip that fails or does not answer gives fewer runs or none, and a
 // log line.
@@ -556,7 +552,7 @@ func (d *Deps) latestRunResources(ctx context.Context) []mcp.Resource {
 	}
 	wg.Wait()
 	sort.SliceStable(runs, func(i, j int) bool {
-		fi, fj := listedFailure(runs[i].Status), listedFailure(runs[j].Status)
+		fi, fj := failedStatus(runs[i].Status), failedStatus(runs[j].Status)
 		if fi != fj {
 			return fi
 		}
@@ -589,7 +585,7 @@ func (d *Deps) runResource(r RunSummary) mcp.Resource {
 	desc = fmt.Sprintf("Heartbeat run %s. Its log: %s; its events: %s/events.", clip(desc, 400), runLogResourceURI(r.ID, 0, 0), runResourceURI(r.ID))
 	res := mcp.NewResource(runResourceURI(r.ID), d.scrub(name), mcp.WithResourceDescription(d.scrub(desc)), mcp.WithMIMEType(mimeJSON))
 	priority := 0.5
-	if listedFailure(r.Status) {
+	if failedStatus(r.Status) {
 		priority = 1
 	}
 	res.Annotations = &mcp.Annotations{Priority: &priority}
