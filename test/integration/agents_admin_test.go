@@ -206,8 +206,11 @@ func TestAgentAdminAgainstREST(t *testing.T) {
 	assert.False(t, rest.Permissions.CanCreateAgents, "the CEO agent changed them: the tool is not board only")
 
 	// Terminate: REST shows it, and the key is dead. The run the invoke
-	// started must end first: when an agent's run fails after the agent was
-	// terminated, Paperclip 2026.916.1 sets the agent's status to "error".
+	// started must end first, and so must the agent's own update after it:
+	// Paperclip 2026.916.1 writes the run's final status, then reads the agent
+	// and writes its status ("error" for this failed run) with no guard, so a
+	// terminate between the two is overwritten (a CI run saw "error" after
+	// terminate when only the run was awaited).
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var runs []Run
@@ -218,7 +221,8 @@ func TestAgentAdminAgainstREST(t *testing.T) {
 				live++
 			}
 		}
-		if live == 0 {
+		restGET(t, "/agents/"+A, &rest)
+		if live == 0 && rest.Status != "running" {
 			break
 		}
 		require.True(t, time.Now().Before(deadline), "the invoked run of %s did not end within 60 s", A)
