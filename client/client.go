@@ -387,6 +387,9 @@ func decodeJSON(body []byte, out any, method, path string, status int) error {
 	case trimmed[0] == '<':
 		return &DecodeError{Method: method, Path: path, Status: status, Why: "an HTML page, not JSON"}
 	}
+	if f, ok := out.(fastDecoder); ok && f.decodeFast(body) {
+		return nil
+	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return &DecodeError{Method: method, Path: path, Status: status, Why: "a body that is not the expected JSON (" + err.Error() + ")"}
 	}

@@ -40,6 +40,11 @@ func start(b *testing.B, env ...string) *proc {
 	b.Helper()
 	cmd := exec.Command(stdio.Binary(b))
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "PAPERCLIP_MCP_LOG_LEVEL=warn"}, env...)
+	if prof := os.Getenv("PAPERCLIP_MCP_CPUPROFILE"); prof != "" {
+		// The server writes a CPU profile (each server started overwrites
+		// it: run one benchmark with -bench for a profile of it).
+		cmd.Env = append(cmd.Env, "PAPERCLIP_MCP_CPUPROFILE="+prof)
+	}
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		b.Fatal(err)

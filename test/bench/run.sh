@@ -19,14 +19,17 @@ req() { # METHOD PATH [JSON]: the answer's body on stdout; fails on a status tha
 }
 post() { req POST "$1" "$2"; }
 CID="$(post /companies '{"name":"Bench Co"}' | json d.id)"
-AID="$(post "/companies/$CID/agents" '{"name":"Bench Bot","adapterType":"process","adapterConfig":{"command":"/bin/sh","args":["-c","echo bench; exit 3"],"cwd":"/tmp","timeoutSec":30}}' | json d.id)"
+# 240 lines of output: a 19 KB log and a 47 KB run record (its stdout excerpt
+# and resultJson), so the log slice is a full 16 KB and the run read is sized
+# like a real failed run's.
+AID="$(post "/companies/$CID/agents" '{"name":"Bench Bot","adapterType":"process","adapterConfig":{"command":"/bin/sh","args":["-c","i=0; while [ $i -lt 240 ]; do echo \"bench output line $i: the quick brown fox jumps over the lazy dog 0123456789\"; i=$((i+1)); done; exit 3"],"cwd":"/tmp","timeoutSec":30}}' | json d.id)"
 RID="$(post "/agents/$AID/wakeup" '{"source":"on_demand","triggerDetail":"manual","reason":"bench"}' | json d.id)"
 for _ in $(seq 1 60); do
   st="$(req GET "/heartbeat-runs/$RID" | json d.status)"
   case "$st" in succeeded|failed|cancelled|timed_out|interrupted) break ;; esac
   sleep 0.5
 done
-echo "== against a real Paperclip at $PAPERCLIP_API_URL (run $RID, $st)"
+echo "== against a real Paperclip at $PAPERCLIP_API_URL (run $RID, $st, $(req GET "/heartbeat-runs/$RID" | json d.logBytes) log bytes)"
 PAPERCLIP_BENCH_URL="$PAPERCLIP_API_URL" PAPERCLIP_BENCH_RUN_ID="$RID" PAPERCLIP_BENCH_COMPANY_ID="$CID" \
   go test -run '^$' -bench . -benchtime "${BENCH_N:-300}x" -count 1 ./test/bench
 echo "== against the in-process stand-in (our overhead alone)"
