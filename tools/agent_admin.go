@@ -181,16 +181,42 @@ func resumeAgentTool() Tool {
 		resumeAgent, resumeAgentMarkdown)
 }
 
-func terminateAgent(ctx context.Context, d *Deps, a AgentIDArgs) (AgentDetail, error) {
-	ag, err := d.Client.TerminateAgent(ctx, a.AgentID)
-	if err != nil {
-		return AgentDetail{}, err
-	}
-	return agentDetail(ag), nil
+// TerminatedAgent is the agent after paperclip_terminate_agent.
+type TerminatedAgent struct {
+	AgentDetail
+	Resent bool `json:"resent,omitempty" jsonschema:"description=True when a run that was ending set the agent back to its own status after the terminate and the terminate was sent again"`
 }
 
-func terminateAgentMarkdown(_ AgentIDArgs, a AgentDetail) string {
-	return agentMarkdown("Terminated agent", a, "") + "Its API keys are revoked. This cannot be undone: create a new agent to replace it.\n"
+// terminateAgent terminates, then reads the agent back. Paperclip 2026.916.1
+// ends a run by writing the run's final status, then reading the agent and
+// writing the agent's status ("error" for a failed run) with no guard: a run
+// that was ending as the terminate landed undoes it a moment later (the keys
+// stay revoked, but an agent in error can be woken again). When the read
+// shows that, the terminate is sent once more; a read that fails changes
+// nothing (the terminate itself answered).
+func terminateAgent(ctx context.Context, d *Deps, a AgentIDArgs) (TerminatedAgent, error) {
+	ag, err := d.Client.TerminateAgent(ctx, a.AgentID)
+	if err != nil {
+		return TerminatedAgent{}, err
+	}
+	back, err := d.Client.GetAgent(ctx, a.AgentID)
+	if err != nil || back.Status == "terminated" {
+		return TerminatedAgent{AgentDetail: agentDetail(ag)}, nil
+	}
+	d.logger().Info("terminate undone by an ending run; sending it again", "agent", a.AgentID, "status", back.Status)
+	again, err := d.Client.TerminateAgent(ctx, a.AgentID)
+	if err != nil {
+		return TerminatedAgent{}, fmt.Errorf("the agent was terminated, then set back to %q by a run that was ending; terminating it again failed: %w", back.Status, err)
+	}
+	return TerminatedAgent{AgentDetail: agentDetail(again), Resent: true}, nil
+}
+
+func terminateAgentMarkdown(_ AgentIDArgs, a TerminatedAgent) string {
+	md := agentMarkdown("Terminated agent", a.AgentDetail, "") + "Its API keys are revoked. This cannot be undone: create a new agent to replace it.\n"
+	if a.Resent {
+		md += "A run that was ending set the agent's status back after the first terminate (a Paperclip race); it was terminated again.\n"
+	}
+	return md
 }
 
 // terminateAgentTool declares paperclip_terminate_agent.

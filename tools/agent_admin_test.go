@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,4 +127,52 @@ func TestCreateAgentKeyWritesTheTokenToAFile(t *testing.T) {
 	assert.Equal(t, token+"\n", string(b))
 	assert.Equal(t, len(token), k.Token.Bytes)
 	assert.Equal(t, map[string]any{"name": "default"}, s.requests()[1].JSON(t), "no name: the documented default")
+}
+
+// A run that was ending as the terminate landed sets the agent back to
+// error (Paperclip writes the agent's status after the run's, unguarded):
+// the tool reads the agent back and terminates it once more; when the
+// terminate held, one read and nothing more.
+func TestTerminateAgentSendsItAgainWhenARunUndidIt(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		readBack  []string // the agent's status at each GET
+		terminate int      // terminates sent
+		resent    bool
+	}{
+		{"held", []string{"terminated"}, 1, false},
+		{"undone by an ending run", []string{"error"}, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStub(t)
+			s.reply("POST /api/agents/{agentId}/terminate", 200, agentRow("terminated"))
+			var reads atomic.Int32
+			s.handle("GET /api/agents/{agentId}", func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+				n := int(reads.Add(1)) - 1
+				writeJSON(w, 200, agentRow(tc.readBack[min(n, len(tc.readBack)-1)]))
+			})
+			d := s.deps(client.Config{})
+			var a TerminatedAgent
+			md := callOK(t, d, "paperclip_terminate_agent", map[string]any{"agentId": testAgent}, &a)
+			var sent int
+			for _, r := range s.requests() {
+				if r.Method == http.MethodPost {
+					sent++
+				}
+			}
+			assert.Equal(t, tc.terminate, sent)
+			assert.EqualValues(t, 1, reads.Load())
+			assert.Equal(t, tc.resent, a.Resent)
+			assert.Equal(t, "terminated", a.Status)
+			assert.Equal(t, tc.resent, strings.Contains(md, "terminated again"), md)
+		})
+	}
+	// A read-back that fails leaves the terminate's own answer.
+	s := newStub(t)
+	s.reply("POST /api/agents/{agentId}/terminate", 200, agentRow("terminated"))
+	s.reply("GET /api/agents/{agentId}", 500, map[string]any{"error": "boom"})
+	var a TerminatedAgent
+	callOK(t, s.deps(client.Config{}), "paperclip_terminate_agent", map[string]any{"agentId": testAgent}, &a)
+	assert.Equal(t, "terminated", a.Status)
+	assert.False(t, a.Resent)
 }
